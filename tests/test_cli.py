@@ -1,0 +1,75 @@
+"""The `align` command as a user runs it: a real subprocess, real files."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def align(*args: str, cwd: Path = ROOT, stdin: str | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "align.cli.main", *args], cwd=cwd, input=stdin, text=True,
+                          capture_output=True, timeout=timeout, env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def test_help_is_instant_and_lists_commands():
+    result = align("--help")
+    assert result.returncode == 0
+    for command in ("run", "validate", "runs", "chat", "demo"):
+        assert command in result.stdout
+
+
+def test_validate_shipped_config():
+    result = align("validate", "--config", "configs/sft.yaml")
+    assert result.returncode == 0, result.stderr
+    assert "ok: configs/sft.yaml is a valid 'sft' config; data: 269 train, 39 validation conversations" in result.stdout
+
+
+def test_validate_reports_every_problem_and_exits_2(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("recipe: sft\ntrain:\n  lerning_rate: 0.1\npeft:\n  r: big\n")
+    result = align("validate", "--config", str(bad), "model.dtpye=bfloat16")
+    assert result.returncode == 2
+    assert "3 problem(s)" in result.stderr
+    assert "Did you mean 'learning_rate'?" in result.stderr and "Did you mean 'dtype'?" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_validate_reports_bad_data_with_line(tmp_path):
+    data = tmp_path / "d.jsonl"
+    data.write_text('{"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": ""}]}\n')
+    result = align("validate", "--config", "configs/sft.yaml", f"data.train={data}")
+    assert result.returncode == 2
+    assert f"{data}" in result.stderr and "line 1, field 'messages[1]'.content: empty reply" in result.stderr
+
+
+def test_unknown_argument_is_refused():
+    result = align("runs", "--bogus")
+    assert result.returncode == 2 and "unrecognized arguments: --bogus" in result.stderr
+
+
+def test_run_runs_and_chat_end_to_end(tiny_model_dir, tiny_data, tmp_path):
+    """The README's flow on a tiny model: train, list, chat with the result."""
+    result = align("run", "sft", "--config", str(ROOT / "configs" / "sft.yaml"), f"model.path={tiny_model_dir}",
+                   f"data.train={tiny_data['train']}", f"data.validation={tiny_data['validation']}",
+                   "train.max_steps=2", "run.name=cli", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "validation loss:" in result.stdout and "run complete: runs/cli" in result.stdout
+
+    listing = align("runs", cwd=tmp_path)
+    assert "cli" in listing.stdout and "completed" in listing.stdout
+
+    chat = align("chat", "--model", "runs/cli", "--max-new-tokens", "5", cwd=tmp_path,
+                 stdin="I feel anxious.\n/reset\nStill anxious.\n/quit\n")
+    assert chat.returncode == 0, chat.stderr
+    assert chat.stdout.count("counselor> ") == 2 and "(new conversation)" in chat.stdout
+
+
+@pytest.mark.parametrize("spec, expected", [("runs/none", "not in the Hugging Face cache"),
+                                            ("/no/such/model", "does not exist")])
+def test_chat_with_missing_model_is_a_clear_error(spec, expected, tmp_path):
+    result = align("chat", "--model", spec, cwd=tmp_path, stdin="")
+    assert result.returncode == 2 and expected in result.stderr

@@ -1,0 +1,118 @@
+"""Real SFT runs through TRL's SFTTrainer on a tiny random model built in-process."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+import torch
+from safetensors.torch import load_file
+
+from align.cli.run import run_recipe
+from align.models import training_chat_template
+from align.schema import DataError
+from tests.conftest import build_tiny_tokenizer
+
+TINY = ["train.max_steps=8", "train.learning_rate=5e-3", "train.logging_steps=2", "train.save_steps=4",
+        "train.per_device_train_batch_size=4", "train.report_to=[tensorboard]", "peft.r=8"]
+
+
+def tiny_overrides(tiny_model_dir, tiny_data, tmp_path, *extra):
+    return [f"model.path={tiny_model_dir}", f"data.train={tiny_data['train']}",
+            f"data.validation={tiny_data['validation']}", f"run.output_root={tmp_path / 'runs'}",
+            "run.name=tiny", *TINY, *extra]
+
+
+def test_lora_sft_lowers_loss_trains_adapter_and_leaves_base_untouched(tiny_model_dir, tiny_data, tmp_path):
+    base_before = load_file(tiny_model_dir / "model.safetensors")
+    run, metrics = run_recipe("sft", None, tiny_overrides(tiny_model_dir, tiny_data, tmp_path))
+
+    assert metrics["eval_loss_after"] < metrics["eval_loss_before"]
+    adapter = load_file(run.path / "adapter" / "adapter_model.safetensors")
+    lora_b = [t for name, t in adapter.items() if "lora_B" in name]
+    assert lora_b and all(t.abs().sum() > 0 for t in lora_b)  # lora_B starts at zero: nonzero means trained
+    base_after = load_file(tiny_model_dir / "model.safetensors")
+    assert all(torch.equal(base_before[k], base_after[k]) for k in base_before)  # frozen base untouched
+    merged = load_file(run.path / "merged" / "model.safetensors")
+    changed = [k for k in base_before if k in merged and not torch.equal(base_before[k].to(merged[k].dtype), merged[k])]
+    assert any("q_proj" in k for k in changed)
+
+    info = json.loads((run.path / "run.json").read_text())
+    assert info["status"] == "completed" and info["base_model"]["spec"] == str(tiny_model_dir)
+    assert info["data"]["train"]["sha256"] and info["versions"]["trl"].startswith("1.16")
+    saved = json.loads((run.path / "metrics.json").read_text())
+    assert saved["eval_loss_before"] == metrics["eval_loss_before"] and saved["log_history"]
+    assert "eval_loss_before" in (run.path / "README.md").read_text()
+    assert list((run.path / "tensorboard").glob("events.out.tfevents*"))
+    assert (run.path / "config.yaml").is_file() and (run.path / "train.log").is_file()
+    # the saved tokenizer keeps the model's own chat template, not the training one
+    assert "endgeneration" not in (run.path / "merged" / "chat_template.jinja").read_text()
+
+
+def test_assistant_only_loss_covers_counselor_turns_and_end_token():
+    tokenizer = build_tiny_tokenizer()
+    template = training_chat_template(tokenizer)
+    messages = [{"role": "system", "content": "Be kind."}, {"role": "user", "content": "I feel low."},
+                {"role": "assistant", "content": "That sounds hard."}, {"role": "user", "content": "It is."},
+                {"role": "assistant", "content": "What helps?"}]
+    out = tokenizer.apply_chat_template(messages, chat_template=template, tokenize=True, return_dict=True,
+                                        return_assistant_tokens_mask=True)
+    trained = [t for t, m in zip(out["input_ids"], out["assistant_masks"], strict=True) if m]
+    assert tokenizer.decode(trained) == "That sounds hard.<|im_end|>What helps?<|im_end|>"
+    plain = tokenizer.apply_chat_template(messages, tokenize=False)
+    assert tokenizer.apply_chat_template(messages, chat_template=template, tokenize=False) == plain
+
+
+def test_unknown_template_without_markers_is_a_clear_error():
+    tokenizer = build_tiny_tokenizer()
+    tokenizer.chat_template = "{% for m in messages %}[{{ m['role'] }}] {{ m['content'] }}\n{% endfor %}"
+    with pytest.raises(ValueError, match="assistant_only_loss=false"):
+        training_chat_template(tokenizer)
+
+
+def test_full_finetune_saves_a_full_model(tiny_model_dir, tiny_data, tmp_path):
+    run, metrics = run_recipe("sft", None, tiny_overrides(tiny_model_dir, tiny_data, tmp_path, "peft.method=full"))
+    assert metrics["eval_loss_after"] < metrics["eval_loss_before"]
+    assert (run.path / "model" / "model.safetensors").is_file() and not (run.path / "adapter").exists()
+
+
+def test_bad_data_fails_before_any_run_directory_exists(tiny_model_dir, tiny_data, tmp_path):
+    tiny_data["train"].write_text('{"messages": [{"role": "user", "content": "hi"}]}\n')
+    with pytest.raises(DataError, match="line 1"):
+        run_recipe("sft", None, tiny_overrides(tiny_model_dir, tiny_data, tmp_path))
+    assert not (tmp_path / "runs" / "tiny").exists()
+
+
+def test_rerun_of_a_completed_run_is_refused(tiny_model_dir, tiny_data, tmp_path):
+    overrides = tiny_overrides(tiny_model_dir, tiny_data, tmp_path, "train.max_steps=1")
+    run_recipe("sft", None, overrides)
+    with pytest.raises(FileExistsError, match="already completed"):
+        run_recipe("sft", None, overrides)
+
+
+def test_resume_after_kill(tiny_model_dir, tiny_data, tmp_path):
+    """SIGKILL a real `align run sft` after its first checkpoint; `--resume` finishes from there."""
+    overrides = tiny_overrides(tiny_model_dir, tiny_data, tmp_path, "train.max_steps=40", "train.save_steps=2",
+                               "train.save_total_limit=1")
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen([sys.executable, "-m", "align.cli.main", "run", "sft", *overrides], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    checkpoints = tmp_path / "runs" / "tiny" / "checkpoints"
+    deadline = time.time() + 120
+    while not list(checkpoints.glob("checkpoint-*/trainer_state.json")) and time.time() < deadline:
+        time.sleep(0.2)
+    time.sleep(0.5)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    killed_at = max(int(p.name.split("-")[1]) for p in checkpoints.glob("checkpoint-*"))
+    assert killed_at < 40
+
+    run, metrics = run_recipe("sft", None, [], resume=str(tmp_path / "runs" / "tiny"))
+    info = json.loads((run.path / "run.json").read_text())
+    assert info["status"] == "completed" and len(info["resumed"]) == 1
+    assert metrics["train_steps"] == 40
+    logged_steps = [e["step"] for e in metrics["log_history"] if "loss" in e]
+    assert logged_steps == sorted(set(logged_steps))  # restarting from step 0 would log early steps twice
