@@ -220,13 +220,18 @@ def matches_type(value: Any, annotation: Any) -> bool:
     return True  # an annotation we cannot check statically: let the class itself validate
 
 
-def _coerce_scientific(value: Any, annotation: Any) -> Any:
-    """YAML 1.1 reads ``1e-4`` (no dot) as a string; accept it where a float is expected."""
+def _coerce_yaml11(value: Any, annotation: Any) -> Any:
+    """Undo two YAML 1.1 surprises where the field's type makes the intent clear.
+
+    ``1e-4`` (no dot) loads as a string, and ``no`` (as in ``save_strategy: no``) as False.
+    """
     if isinstance(value, str) and matches_type(1.5, annotation) and not matches_type(value, annotation):
         try:
             return float(value)
         except ValueError:
             return value
+    if value is False and not matches_type(False, annotation) and matches_type("no", annotation):
+        return "no"
     return value
 
 
@@ -243,7 +248,7 @@ def check_mapping(
         if key not in allowed:
             problems.append(f"{where}{dotted}: unknown key.{_suggest(key, allowed)}")
             continue
-        value = _coerce_scientific(value, hints[key])
+        value = _coerce_yaml11(value, hints[key])
         if not matches_type(value, hints[key]):
             problems.append(
                 f"{where}{dotted}: expected {_type_name(hints[key])}, found {value!r} ({type(value).__name__})"
@@ -314,13 +319,16 @@ def resolve_config(
     if problems:
         raise ConfigError(source, problems)
     return ResolvedConfig(
-        recipe=recipe.name, sections=sections, train=train, raw=raw, source=source, train_keys=list(train_kwargs)
+        recipe=recipe.name,
+        sections=sections,
+        train=train,
+        raw=raw,
+        source=source,
+        train_keys=list(train_kwargs),
     )
 
 
-def load_config(
-    recipe: Recipe, path: str | Path | None, overrides: list[str] | None = None
-) -> ResolvedConfig:
+def load_config(recipe: Recipe, path: str | Path | None, overrides: list[str] | None = None) -> ResolvedConfig:
     """Load a YAML file (or start empty), apply overrides and validate everything."""
     raw = load_yaml(path) if path else {}
     lines = key_lines(path) if path else {}

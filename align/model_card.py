@@ -25,12 +25,14 @@ def write_model_card(run: RunDirectory, title: str, summary: dict[str, Any], con
     base = info.get("base_model", {})
     data = info.get("data", {})
     rows = "\n".join(f"| {k} | {_fmt(v)} |" for k, v in summary.items())
-    data_rows = "\n".join(f"- {split}: `{d.get('source')}` (sha256 `{d.get('sha256', 'n/a')}`)" for split, d in data.items())
+    data_rows = "\n".join(
+        f"- {split}: `{d.get('source')}` (sha256 `{d.get('sha256', 'n/a')}`)" for split, d in data.items()
+    )
     text = f"""# {title}: {run.name}
 
-- Recipe: `{info.get('recipe')}`; started {info.get('started')}
-- Base model: `{base.get('spec')}` (loaded from `{base.get('path')}`)
-- Project commit: `{info.get('git_commit')}`
+- Recipe: `{info.get("recipe")}`; started {info.get("started")}
+- Base model: `{base.get("spec")}` (loaded from `{base.get("path")}`)
+- Project commit: `{info.get("git_commit")}`
 - Library versions: {", ".join(f"{k} {v}" for k, v in info.get("versions", {}).items())}
 
 ## Data
@@ -49,7 +51,7 @@ def write_model_card(run: RunDirectory, title: str, summary: dict[str, Any], con
 align chat --model {run.path}
 ```
 
-Reproduce: `align run {info.get('recipe')} --config {run.path / 'config.yaml'} run.name=<new-name>`
+Reproduce: `align run {info.get("recipe")} --config {run.path / "config.yaml"} run.name=<new-name>`
 
 {RESPONSIBLE_USE}
 ## Config

@@ -225,7 +225,9 @@ def load_tokenizer(model: ResolvedModel, trust_remote_code: bool = False) -> Pre
     try:
         tokenizer = AutoTokenizer.from_pretrained(source, trust_remote_code=trust_remote_code)
     except OSError as exc:
-        raise ModelNotFoundError(f"cannot load tokenizer for {model.spec or model.path!r}: {exc}.{_hub_hint(model.path)}") from None
+        raise ModelNotFoundError(
+            f"cannot load tokenizer for {model.spec or model.path!r}: {exc}.{_hub_hint(model.path)}"
+        ) from None
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
     return tokenizer
@@ -242,7 +244,9 @@ def load_causal_lm(
             model.path, dtype=torch_dtype(dtype), trust_remote_code=trust_remote_code, **kwargs
         )
     except OSError as exc:
-        raise ModelNotFoundError(f"cannot load model {model.spec or model.path!r}: {exc}.{_hub_hint(model.path)}") from None
+        raise ModelNotFoundError(
+            f"cannot load model {model.spec or model.path!r}: {exc}.{_hub_hint(model.path)}"
+        ) from None
     if model.adapter:
         from peft import PeftModel
 

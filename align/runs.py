@@ -66,7 +66,9 @@ def git_commit() -> str | None:
         ).stdout.strip()
         dirty = subprocess.run(
             ["git", "-C", str(PROJECT_ROOT), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return None
@@ -213,14 +215,16 @@ def list_runs(root: str | Path) -> list[dict[str, Any]]:
         run = RunDirectory(file.parent)
         info = run.info()
         metrics = run.metrics()
-        rows.append({
-            "name": run.name,
-            "recipe": info.get("recipe", "?"),
-            "status": _describe_status(info),
-            "started": info.get("started", ""),
-            "base_model": info.get("base_model", ""),
-            "eval_loss_before": metrics.get("eval_loss_before"),
-            "eval_loss_after": metrics.get("eval_loss_after"),
-            "path": str(run.path),
-        })
+        rows.append(
+            {
+                "name": run.name,
+                "recipe": info.get("recipe", "?"),
+                "status": _describe_status(info),
+                "started": info.get("started", ""),
+                "base_model": info.get("base_model", ""),
+                "eval_loss_before": metrics.get("eval_loss_before"),
+                "eval_loss_after": metrics.get("eval_loss_after"),
+                "path": str(run.path),
+            }
+        )
     return sorted(rows, key=lambda r: r["started"], reverse=True)

@@ -80,7 +80,9 @@ def _decode_lines(path: Path) -> list[str]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise DataError(str(path), [f"line {line}: not valid UTF-8 (byte {exc.start}); save the file as UTF-8"]) from None
+        raise DataError(
+            str(path), [f"line {line}: not valid UTF-8 (byte {exc.start}); save the file as UTF-8"]
+        ) from None
     return text.splitlines()
 
 
@@ -162,8 +164,11 @@ def read_rows(source: str) -> list[tuple[str, dict[str, Any]]]:
         rows = list(reader(path))
     if not rows:
         raise DataError(source, ["no rows found"])
-    bad = [f"{where}: expected an object with named fields, found {type(row).__name__}" for where, row in rows
-           if not isinstance(row, dict)]
+    bad = [
+        f"{where}: expected an object with named fields, found {type(row).__name__}"
+        for where, row in rows
+        if not isinstance(row, dict)
+    ]
     if bad:
         raise DataError(source, bad)
     return rows
@@ -194,17 +199,22 @@ def _from_messages(rows, cols, source, problems) -> list[dict[str, Any]]:
             try:
                 messages = json.loads(messages)
             except json.JSONDecodeError:
-                problems.append(f"{where}, field {cols['messages']!r}: expected a list of messages (or its JSON text), found {messages[:40]!r}")
+                problems.append(
+                    f"{where}, field {cols['messages']!r}: expected a list of messages (or its JSON text), "
+                    f"found {messages[:40]!r}"
+                )
                 continue
         found = conversation_problems(messages, where) + risk_problems(row.get(cols["risk"]), where)
         problems.extend(found)
         if not found:
-            out.append({
-                "id": str(row.get(cols["id"]) or f"{Path(source).stem}-{len(out)}"),
-                "topic": row.get(cols["topic"]),
-                "risk": row.get(cols["risk"]),
-                "messages": [{"role": m["role"], "content": m["content"]} for m in messages],
-            })
+            out.append(
+                {
+                    "id": str(row.get(cols["id"]) or f"{Path(source).stem}-{len(out)}"),
+                    "topic": row.get(cols["topic"]),
+                    "risk": row.get(cols["risk"]),
+                    "messages": [{"role": m["role"], "content": m["content"]} for m in messages],
+                }
+            )
     return out
 
 
@@ -220,7 +230,9 @@ def _from_context_response(rows, cols, source, problems) -> list[dict[str, Any]]
             {"role": "assistant", "content": row[cols["response"]]},
         ]
         found = [
-            p.replace("'messages[0]'.content", repr(cols["context"])).replace("'messages[1]'.content", repr(cols["response"]))
+            p.replace("'messages[0]'.content", repr(cols["context"])).replace(
+                "'messages[1]'.content", repr(cols["response"])
+            )
             for p in conversation_problems(messages, where)
         ]
         problems.extend(found)
@@ -240,7 +252,9 @@ def _from_empathetic_dialogues(rows, cols, source, problems) -> list[dict[str, A
         try:
             index = int(row[cols["utterance_idx"]])
         except (TypeError, ValueError):
-            problems.append(f"{where}, field {cols['utterance_idx']!r}: expected an integer, found {row[cols['utterance_idx']]!r}")
+            problems.append(
+                f"{where}, field {cols['utterance_idx']!r}: expected an integer, found {row[cols['utterance_idx']]!r}"
+            )
             continue
         text = row[cols["utterance"]]
         if not isinstance(text, str):

@@ -42,15 +42,17 @@ def make_conversations(n: int, offset: int = 0) -> list[dict]:
     rows = []
     for i in range(n):
         k = (i + offset) % len(CLIENT_LINES)
-        rows.append({
-            "id": f"t-{offset + i:03d}",
-            "topic": "test",
-            "risk": "none",
-            "messages": [
-                {"role": "user", "content": CLIENT_LINES[k]},
-                {"role": "assistant", "content": " " + COUNSELOR_LINES[k]},
-            ],
-        })
+        rows.append(
+            {
+                "id": f"t-{offset + i:03d}",
+                "topic": "test",
+                "risk": "none",
+                "messages": [
+                    {"role": "user", "content": CLIENT_LINES[k]},
+                    {"role": "assistant", "content": " " + COUNSELOR_LINES[k]},
+                ],
+            }
+        )
     return rows
 
 
@@ -75,7 +77,10 @@ def build_tiny_tokenizer():
     corpus = CLIENT_LINES + COUNSELOR_LINES + ["system user assistant counselor client safety 988"] * 3
     tok.train_from_iterator(corpus, trainer)
     fast = PreTrainedTokenizerFast(
-        tokenizer_object=tok, eos_token="<|im_end|>", pad_token="<|im_end|>", bos_token="<|im_start|>",
+        tokenizer_object=tok,
+        eos_token="<|im_end|>",
+        pad_token="<|im_end|>",
+        bos_token="<|im_start|>",
         unk_token="<|endoftext|>",
     )
     fast.chat_template = CHATML
@@ -91,10 +96,17 @@ def tiny_model_dir(tmp_path_factory) -> Path:
     torch.manual_seed(0)
     tokenizer = build_tiny_tokenizer()
     config = LlamaConfig(
-        vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
-        num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=256,
-        eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id,
-        bos_token_id=tokenizer.bos_token_id, tie_word_embeddings=True,
+        vocab_size=len(tokenizer),
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        max_position_embeddings=256,
+        eos_token_id=tokenizer.eos_token_id,
+        pad_token_id=tokenizer.pad_token_id,
+        bos_token_id=tokenizer.bos_token_id,
+        tie_word_embeddings=True,
     )
     path = tmp_path_factory.mktemp("tiny-llama")
     LlamaForCausalLM(config).save_pretrained(path)

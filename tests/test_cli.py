@@ -11,8 +11,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def align(*args: str, cwd: Path = ROOT, stdin: str | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "align.cli.main", *args], cwd=cwd, input=stdin, text=True,
-                          capture_output=True, timeout=timeout, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return subprocess.run(
+        [sys.executable, "-m", "align.cli.main", *args],
+        cwd=cwd,
+        input=stdin,
+        text=True,
+        capture_output=True,
+        timeout=timeout,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
 
 
 def test_help_is_instant_and_lists_commands():
@@ -53,23 +60,40 @@ def test_unknown_argument_is_refused():
 
 def test_run_runs_and_chat_end_to_end(tiny_model_dir, tiny_data, tmp_path):
     """The README's flow on a tiny model: train, list, chat with the result."""
-    result = align("run", "sft", "--config", str(ROOT / "configs" / "sft.yaml"), f"model.path={tiny_model_dir}",
-                   f"data.train={tiny_data['train']}", f"data.validation={tiny_data['validation']}",
-                   "train.max_steps=2", "run.name=cli", cwd=tmp_path)
+    result = align(
+        "run",
+        "sft",
+        "--config",
+        str(ROOT / "configs" / "sft.yaml"),
+        f"model.path={tiny_model_dir}",
+        f"data.train={tiny_data['train']}",
+        f"data.validation={tiny_data['validation']}",
+        "train.max_steps=2",
+        "run.name=cli",
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     assert "validation loss:" in result.stdout and "run complete: runs/cli" in result.stdout
 
     listing = align("runs", cwd=tmp_path)
     assert "cli" in listing.stdout and "completed" in listing.stdout
 
-    chat = align("chat", "--model", "runs/cli", "--max-new-tokens", "5", cwd=tmp_path,
-                 stdin="I feel anxious.\n/reset\nStill anxious.\n/quit\n")
+    chat = align(
+        "chat",
+        "--model",
+        "runs/cli",
+        "--max-new-tokens",
+        "5",
+        cwd=tmp_path,
+        stdin="I feel anxious.\n/reset\nStill anxious.\n/quit\n",
+    )
     assert chat.returncode == 0, chat.stderr
     assert chat.stdout.count("counselor> ") == 2 and "(new conversation)" in chat.stdout
 
 
-@pytest.mark.parametrize("spec, expected", [("runs/none", "not in the Hugging Face cache"),
-                                            ("/no/such/model", "does not exist")])
+@pytest.mark.parametrize(
+    "spec, expected", [("runs/none", "not in the Hugging Face cache"), ("/no/such/model", "does not exist")]
+)
 def test_chat_with_missing_model_is_a_clear_error(spec, expected, tmp_path):
     result = align("chat", "--model", spec, cwd=tmp_path, stdin="")
     assert result.returncode == 2 and expected in result.stderr

@@ -26,8 +26,16 @@ def test_defaults_only_is_valid():
 
 
 def test_overrides_are_parsed_as_yaml_types(tmp_path):
-    config = load_config(RECIPE, None, ["train.learning_rate=1e-4", "peft.r=4", "train.packing=false",
-                                       "peft.target_modules=[q_proj, v_proj]"])
+    config = load_config(
+        RECIPE,
+        None,
+        [
+            "train.learning_rate=1e-4",
+            "peft.r=4",
+            "train.packing=false",
+            "peft.target_modules=[q_proj, v_proj]",
+        ],
+    )
     assert config.train.learning_rate == pytest.approx(1e-4)
     assert config.peft.r == 4
     assert config.train.packing is False
@@ -101,3 +109,10 @@ def test_every_shipped_config_validates(path):
     assert raw["recipe"] in RECIPE_MODULES
     module = recipe_module(raw["recipe"])
     assert module.check_data(load_config(module.RECIPE, path))["train"] > 0
+
+
+def test_yaml_11_surprises_are_read_as_meant(tmp_path):
+    path = write(tmp_path, "train:\n  learning_rate: 1e-4\n  save_strategy: no\n")
+    config = load_config(RECIPE, path, ["train.eval_strategy=no"])
+    assert config.train.learning_rate == pytest.approx(1e-4)
+    assert config.train.save_strategy == "no" and config.train.eval_strategy == "no"

@@ -43,8 +43,10 @@ def test_context_response_csv_json_and_parquet(tmp_path):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    data = [["I feel stuck at work.", "That sounds frustrating. What feels most stuck?"],
-            ["I miss my mum.", "Missing her sounds so painful. What do you miss most?"]]
+    data = [
+        ["I feel stuck at work.", "That sounds frustrating. What feels most stuck?"],
+        ["I miss my mum.", "Missing her sounds so painful. What do you miss most?"],
+    ]
     csv_file = write_csv(tmp_path / "cc.csv", ["Context", "Response"], data)
     json_file = tmp_path / "cc.json"
     json_file.write_text(json.dumps([{"Context": c, "Response": r} for c, r in data]))
@@ -74,11 +76,15 @@ def test_column_mapping(tmp_path):
 
 def test_empathetic_dialogues_layout(tmp_path):
     header = ["conv_id", "utterance_idx", "context", "prompt", "speaker_idx", "utterance"]
-    path = write_csv(tmp_path / "ed.csv", header, [
-        ["hit:1_conv:2", 2, "sad", "x", 2, "Oh no_comma_ I am sorry. How are you holding up?"],
-        ["hit:1_conv:2", 1, "sad", "x", 1, "My dog died last week."],
-        ["hit:1_conv:2", 3, "sad", "x", 1, "Not great."],
-    ])
+    path = write_csv(
+        tmp_path / "ed.csv",
+        header,
+        [
+            ["hit:1_conv:2", 2, "sad", "x", 2, "Oh no_comma_ I am sorry. How are you holding up?"],
+            ["hit:1_conv:2", 1, "sad", "x", 1, "My dog died last week."],
+            ["hit:1_conv:2", 3, "sad", "x", 1, "Not great."],
+        ],
+    )
     rows = load_conversations(str(path))
     assert rows[0]["topic"] == "sad"
     assert rows[0]["messages"] == [
@@ -111,14 +117,22 @@ GOOD = {"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "c
     [
         ({"text": "no messages"}, "line 2: missing field 'messages'"),
         ({"messages": 5}, "line 2, field 'messages': expected a list of messages, found int"),
-        ({"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "  "}]},
-         "line 2, field 'messages[1]'.content: empty reply"),
-        ({"messages": [{"role": "user", "content": 5}, {"role": "assistant", "content": "x"}]},
-         "line 2, field 'messages[0]'.content: expected text, found int"),
-        ({"messages": [{"role": "assistant", "content": "x"}, {"role": "user", "content": "y"}]},
-         "line 2, field 'messages[0]'.role: unknown role order: expected 'user'"),
-        ({"messages": [{"role": "user", "content": "x"}, {"role": "therapist", "content": "y"}]},
-         "line 2, field 'messages[1]'.role: expected one of ['system', 'user', 'assistant'], found 'therapist'"),
+        (
+            {"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "  "}]},
+            "line 2, field 'messages[1]'.content: empty reply",
+        ),
+        (
+            {"messages": [{"role": "user", "content": 5}, {"role": "assistant", "content": "x"}]},
+            "line 2, field 'messages[0]'.content: expected text, found int",
+        ),
+        (
+            {"messages": [{"role": "assistant", "content": "x"}, {"role": "user", "content": "y"}]},
+            "line 2, field 'messages[0]'.role: unknown role order: expected 'user'",
+        ),
+        (
+            {"messages": [{"role": "user", "content": "x"}, {"role": "therapist", "content": "y"}]},
+            "line 2, field 'messages[1]'.role: expected one of ['system', 'user', 'assistant'], found 'therapist'",
+        ),
         ({"messages": [{"role": "user", "content": "x"}]}, "must end with a counselor ('assistant') reply"),
         ({**GOOD, "risk": "extreme"}, "line 2, field 'risk': expected one of"),
         ("{not json", "line 2: invalid JSON"),

@@ -1,6 +1,7 @@
 """Model resolution: the packaged GGUF default (converted once, cached), folders, run dirs, hub ids."""
 
 import json
+from pathlib import Path
 
 import pytest
 import torch
@@ -58,15 +59,21 @@ def test_hub_id_offline_says_how_to_opt_in(no_network):
 
 
 def test_bf16_detection_matches_cpu_flags():
-    flags = open("/proc/cpuinfo").read()
+    flags = Path("/proc/cpuinfo").read_text()
     assert models.cpu_supports_bf16() == ("avx512_bf16" in flags or "amx_bf16" in flags)
     assert models.torch_dtype("float32") == torch.float32
     assert models.torch_dtype("auto", for_training_all_weights=True) == torch.float32
 
 
-def test_privacy_defaults_are_set():
-    import os
+def test_privacy_defaults_apply_on_import_and_respect_opt_in():
+    import subprocess
+    import sys
 
-    assert os.environ["HF_HUB_OFFLINE"] == "1"
-    assert os.environ["HF_HUB_DISABLE_TELEMETRY"] == "1"
-    assert os.environ["GRADIO_ANALYTICS_ENABLED"] == "False"
+    probe = "import os, align; print(os.environ.get('HF_HUB_OFFLINE'), os.environ['HF_HUB_DISABLE_TELEMETRY'], "
+    probe += "os.environ['GRADIO_ANALYTICS_ENABLED'])"
+    clean = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    default = subprocess.run([sys.executable, "-c", probe], env=clean, capture_output=True, text=True, check=True)
+    assert default.stdout.split() == ["1", "1", "False"]
+    online = subprocess.run([sys.executable, "-c", probe], env={**clean, "COUNSEL_ALIGN_ONLINE": "1"},
+                            capture_output=True, text=True, check=True)
+    assert online.stdout.split() == ["None", "1", "False"]

@@ -16,14 +16,27 @@ from align.models import training_chat_template
 from align.schema import DataError
 from tests.conftest import build_tiny_tokenizer
 
-TINY = ["train.max_steps=8", "train.learning_rate=5e-3", "train.logging_steps=2", "train.save_steps=4",
-        "train.per_device_train_batch_size=4", "train.report_to=[tensorboard]", "peft.r=8"]
+TINY = [
+    "train.max_steps=8",
+    "train.learning_rate=5e-3",
+    "train.logging_steps=2",
+    "train.save_steps=4",
+    "train.per_device_train_batch_size=4",
+    "train.report_to=[tensorboard]",
+    "peft.r=8",
+]
 
 
 def tiny_overrides(tiny_model_dir, tiny_data, tmp_path, *extra):
-    return [f"model.path={tiny_model_dir}", f"data.train={tiny_data['train']}",
-            f"data.validation={tiny_data['validation']}", f"run.output_root={tmp_path / 'runs'}",
-            "run.name=tiny", *TINY, *extra]
+    return [
+        f"model.path={tiny_model_dir}",
+        f"data.train={tiny_data['train']}",
+        f"data.validation={tiny_data['validation']}",
+        f"run.output_root={tmp_path / 'runs'}",
+        "run.name=tiny",
+        *TINY,
+        *extra,
+    ]
 
 
 def test_lora_sft_lowers_loss_trains_adapter_and_leaves_base_untouched(tiny_model_dir, tiny_data, tmp_path):
@@ -55,11 +68,16 @@ def test_lora_sft_lowers_loss_trains_adapter_and_leaves_base_untouched(tiny_mode
 def test_assistant_only_loss_covers_counselor_turns_and_end_token():
     tokenizer = build_tiny_tokenizer()
     template = training_chat_template(tokenizer)
-    messages = [{"role": "system", "content": "Be kind."}, {"role": "user", "content": "I feel low."},
-                {"role": "assistant", "content": "That sounds hard."}, {"role": "user", "content": "It is."},
-                {"role": "assistant", "content": "What helps?"}]
-    out = tokenizer.apply_chat_template(messages, chat_template=template, tokenize=True, return_dict=True,
-                                        return_assistant_tokens_mask=True)
+    messages = [
+        {"role": "system", "content": "Be kind."},
+        {"role": "user", "content": "I feel low."},
+        {"role": "assistant", "content": "That sounds hard."},
+        {"role": "user", "content": "It is."},
+        {"role": "assistant", "content": "What helps?"},
+    ]
+    out = tokenizer.apply_chat_template(
+        messages, chat_template=template, tokenize=True, return_dict=True, return_assistant_tokens_mask=True
+    )
     trained = [t for t, m in zip(out["input_ids"], out["assistant_masks"], strict=True) if m]
     assert tokenizer.decode(trained) == "That sounds hard.<|im_end|>What helps?<|im_end|>"
     plain = tokenizer.apply_chat_template(messages, tokenize=False)
@@ -95,11 +113,21 @@ def test_rerun_of_a_completed_run_is_refused(tiny_model_dir, tiny_data, tmp_path
 
 def test_resume_after_kill(tiny_model_dir, tiny_data, tmp_path):
     """SIGKILL a real `align run sft` after its first checkpoint; `--resume` finishes from there."""
-    overrides = tiny_overrides(tiny_model_dir, tiny_data, tmp_path, "train.max_steps=40", "train.save_steps=2",
-                               "train.save_total_limit=1")
+    overrides = tiny_overrides(
+        tiny_model_dir,
+        tiny_data,
+        tmp_path,
+        "train.max_steps=40",
+        "train.save_steps=2",
+        "train.save_total_limit=1",
+    )
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen([sys.executable, "-m", "align.cli.main", "run", "sft", *overrides], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "align.cli.main", "run", "sft", *overrides],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     checkpoints = tmp_path / "runs" / "tiny" / "checkpoints"
     deadline = time.time() + 120
     while not list(checkpoints.glob("checkpoint-*/trainer_state.json")) and time.time() < deadline:
@@ -116,3 +144,35 @@ def test_resume_after_kill(tiny_model_dir, tiny_data, tmp_path):
     assert metrics["train_steps"] == 40
     logged_steps = [e["step"] for e in metrics["log_history"] if "loss" in e]
     assert logged_steps == sorted(set(logged_steps))  # restarting from step 0 would log early steps twice
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the CPU-only message")
+def test_qlora_on_cpu_says_what_to_use_instead(tiny_model_dir, tiny_data, tmp_path):
+    with pytest.raises(RuntimeError, match="qlora needs a CUDA GPU.*peft.method=lora"):
+        run_recipe("sft", None, tiny_overrides(tiny_model_dir, tiny_data, tmp_path, "peft.method=qlora"))
+    assert json.loads((tmp_path / "runs" / "tiny" / "run.json").read_text())["status"] == "failed"
+
+
+def test_selective_head_loss_equals_trl_loss(tiny_model_dir, tiny_data):
+    """Our loss (LM head on trained positions only) is TRL's loss, to float precision."""
+    from datasets import Dataset
+    from trl import SFTConfig, SFTTrainer
+
+    from align.models import ResolvedModel, load_causal_lm, load_tokenizer
+    from sft.data import load_conversations
+    from sft.selective_head import SelectiveHeadSFTTrainer
+
+    resolved = ResolvedModel(str(tiny_model_dir))
+    tokenizer = load_tokenizer(resolved)
+    tokenizer.chat_template = training_chat_template(tokenizer)
+    rows = [{"messages": c["messages"]} for c in load_conversations(str(tiny_data["train"]))]
+    args = SFTConfig(output_dir="/tmp/unused", use_cpu=True, bf16=False, assistant_only_loss=True,
+                     per_device_train_batch_size=4, report_to=[])
+    losses, batch = [], None
+    for cls in (SFTTrainer, SelectiveHeadSFTTrainer):
+        model = load_causal_lm(resolved, dtype="float32")
+        trainer = cls(model=model, args=args, train_dataset=Dataset.from_list(rows), processing_class=tokenizer)
+        batch = batch or next(iter(trainer.get_train_dataloader()))  # the same batch for both
+        losses.append(trainer.compute_loss(trainer.model, dict(batch)).item())
+    assert (batch["labels"] == -100).any() and (batch["labels"] != -100).any()
+    assert losses[0] == pytest.approx(losses[1], rel=1e-5)

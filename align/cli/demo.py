@@ -24,6 +24,7 @@ DEFAULT_DEMO_CONFIG = Path(__file__).resolve().parents[2] / "configs" / "demo.ya
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("demo", help="run the whole loop on the built-in defaults")
     parser.add_argument("--config", default=str(DEFAULT_DEMO_CONFIG), help="demo config (stage step counts)")
+    parser.add_argument("--root", help="where the demo's runs go (default: the config's output_root)")
     parser.add_argument("overrides", nargs="*", metavar="KEY=VALUE", help="applied to the SFT stage config")
     parser.set_defaults(handler=cmd_demo)
 
@@ -41,8 +42,10 @@ def run_stage(name: str, stage: dict[str, Any], root: Path, base_dir: Path, extr
     config = base_dir / stage["config"]
     resume = str(run.path) if (run.path / "config.yaml").is_file() else None
     run, metrics = run_recipe(stage["recipe"], None if resume else str(config), [] if resume else overrides, resume)
-    print(f"[{name}] done: {run.path}  validation loss {metrics['eval_loss_before']:.3f} -> "
-          f"{metrics['eval_loss_after']:.3f}")
+    print(
+        f"[{name}] done: {run.path}  validation loss {metrics['eval_loss_before']:.3f} -> "
+        f"{metrics['eval_loss_after']:.3f}"
+    )
     return run
 
 
@@ -75,14 +78,20 @@ def show_replies(models: dict[str, str], count: int, system_prompt: str) -> list
         for label in models:
             print(f"\n  [{label}]")
             print(textwrap.indent(textwrap.fill(replies[label][i], 96), "    "))
-        shown.append({"id": row["id"], "client": row["messages"][0]["content"], **{k: v[i] for k, v in replies.items()}})
+        shown.append(
+            {
+                "id": row["id"],
+                "client": row["messages"][0]["content"],
+                **{k: v[i] for k, v in replies.items()},
+            }
+        )
     return shown
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     demo = load_yaml(args.config)
     base_dir = Path(args.config).resolve().parent
-    root = Path(demo.get("output_root", "runs/demo"))
+    root = Path(args.root or demo.get("output_root", "runs/demo"))
     root.mkdir(parents=True, exist_ok=True)
 
     sft = run_stage("sft", demo["sft"], root, base_dir, args.overrides)

@@ -13,7 +13,15 @@ from align.models import ModelNotFoundError
 from align.runs import RunExistsError
 from align.schema import DataError
 
-_USER_ERRORS = (ConfigError, DataError, ModelNotFoundError, RunExistsError, KeyError, ValueError, RuntimeError)
+_USER_ERRORS = (
+    ConfigError,
+    DataError,
+    ModelNotFoundError,
+    RunExistsError,
+    KeyError,
+    ValueError,
+    RuntimeError,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -30,8 +30,13 @@ def cmd_runs(args: argparse.Namespace) -> int:
         table.add_column(column)
     for r in rows:
         table.add_row(
-            r["name"], r["recipe"], r["status"], r["started"],
-            _fmt(r["eval_loss_before"]), _fmt(r["eval_loss_after"]), r["path"],
+            r["name"],
+            r["recipe"],
+            r["status"],
+            r["started"],
+            _fmt(r["eval_loss_before"]),
+            _fmt(r["eval_loss_after"]),
+            r["path"],
         )
     Console(width=200).print(table)
     return 0

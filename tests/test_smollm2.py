@@ -1,0 +1,55 @@
+"""A few real SFT steps on the packaged SmolLM2-135M-Instruct (converted from its GGUF, offline)."""
+
+import json
+
+import pytest
+
+from align.cli.run import run_recipe
+from align.generation import generate_replies
+from align.models import load_causal_lm, load_tokenizer, resolve_model
+
+pytestmark = pytest.mark.slow
+
+
+def test_few_sft_steps_on_smollm2_lower_validation_loss(model_cache, monkeypatch, tmp_path, no_network):
+    monkeypatch.setenv("COUNSEL_ALIGN_CACHE", str(model_cache))
+    run, metrics = run_recipe(
+        "sft",
+        "configs/sft.yaml",
+        [
+            "train.max_steps=4",
+            "data.max_examples=32",
+            "train.learning_rate=3e-4",
+            "train.logging_steps=1",
+            "train.save_steps=2",
+            f"run.output_root={tmp_path}",
+            "run.name=smol",
+        ],
+    )
+    assert metrics["eval_loss_after"] < metrics["eval_loss_before"]
+    assert json.loads((run.path / "run.json").read_text())["base_model"]["spec"] == "smollm2-135m-instruct"
+
+    resolved = resolve_model(str(run.path))
+    assert resolved.path == str(run.path / "merged")
+    reply = generate_replies(
+        load_causal_lm(resolved),
+        load_tokenizer(resolved),
+        [[{"role": "user", "content": "I can't stop worrying about my exams."}]],
+    )[0]
+    assert len(reply.split()) > 3
+
+
+def test_demo_runs_then_skips_finished_stages(model_cache, monkeypatch, tmp_path):
+    from tests.test_cli import align
+
+    monkeypatch.setenv("COUNSEL_ALIGN_CACHE", str(model_cache))
+    first = align("demo", "--root", str(tmp_path), "train.max_steps=2", "data.max_examples=16", timeout=900)
+    assert first.returncode == 0, first.stderr
+    assert "[sft] done" in first.stdout and "[SFT]" in first.stdout and "[base model]" in first.stdout
+    assert (tmp_path / "sft" / "merged" / "model.safetensors").is_file()
+    replies = json.loads((tmp_path / "sample_replies.json").read_text())
+    assert len(replies) == 4 and all(r["SFT"] for r in replies)
+
+    again = align("demo", "--root", str(tmp_path), timeout=900)
+    assert again.returncode == 0, again.stderr
+    assert "[sft] already done" in again.stdout
