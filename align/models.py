@@ -94,7 +94,8 @@ def convert_gguf(gguf_path: Path, target: Path) -> Path:
             quantization_config=GgufConfig(dequantize=True),
             dtype=torch.bfloat16,
         )
-        model.config.quantization_config = None  # the saved folder is an ordinary bf16 checkpoint
+        if hasattr(model.config, "quantization_config"):
+            del model.config.quantization_config  # the saved folder is an ordinary bf16 checkpoint
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
         try:
             model.save_pretrained(staging)
