@@ -48,8 +48,8 @@ class SelectiveHeadSFTTrainer(SFTTrainer):
             n = trained.sum().clamp(min=1)
             self._metrics[mode]["mean_token_accuracy"].append((correct / n).item())
             if mode == "train":
-                self._total_train_tokens += int(inputs["attention_mask"].sum()) if "attention_mask" in inputs else (
-                    inputs["input_ids"].numel()
+                self._total_train_tokens += (
+                    int(inputs["attention_mask"].sum()) if "attention_mask" in inputs else (inputs["input_ids"].numel())
                 )
                 self._metrics[mode]["num_tokens"] = [self._total_train_tokens]
         return loss

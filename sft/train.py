@@ -120,10 +120,9 @@ def run(config: ResolvedConfig, run: RunDirectory, resume_from: str | None = Non
     """Fine-tune, evaluate before and after, save adapter/merged weights; return the metrics."""
     from transformers import set_seed
 
-    from sft.selective_head import SelectiveHeadSFTTrainer
-
     from align.model_card import write_model_card
     from align.models import training_chat_template
+    from sft.selective_head import SelectiveHeadSFTTrainer
 
     model_section, data, peft, run_section = config.model, config.data, config.peft, config.run
     args = config.train

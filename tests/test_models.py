@@ -74,6 +74,11 @@ def test_privacy_defaults_apply_on_import_and_respect_opt_in():
     clean = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
     default = subprocess.run([sys.executable, "-c", probe], env=clean, capture_output=True, text=True, check=True)
     assert default.stdout.split() == ["1", "1", "False"]
-    online = subprocess.run([sys.executable, "-c", probe], env={**clean, "COUNSEL_ALIGN_ONLINE": "1"},
-                            capture_output=True, text=True, check=True)
+    online = subprocess.run(
+        [sys.executable, "-c", probe],
+        env={**clean, "COUNSEL_ALIGN_ONLINE": "1"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert online.stdout.split() == ["None", "1", "False"]

@@ -166,8 +166,14 @@ def test_selective_head_loss_equals_trl_loss(tiny_model_dir, tiny_data):
     tokenizer = load_tokenizer(resolved)
     tokenizer.chat_template = training_chat_template(tokenizer)
     rows = [{"messages": c["messages"]} for c in load_conversations(str(tiny_data["train"]))]
-    args = SFTConfig(output_dir="/tmp/unused", use_cpu=True, bf16=False, assistant_only_loss=True,
-                     per_device_train_batch_size=4, report_to=[])
+    args = SFTConfig(
+        output_dir="/tmp/unused",
+        use_cpu=True,
+        bf16=False,
+        assistant_only_loss=True,
+        per_device_train_batch_size=4,
+        report_to=[],
+    )
     losses, batch = [], None
     for cls in (SFTTrainer, SelectiveHeadSFTTrainer):
         model = load_causal_lm(resolved, dtype="float32")
