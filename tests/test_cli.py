@@ -97,3 +97,48 @@ def test_run_runs_and_chat_end_to_end(tiny_model_dir, tiny_data, tmp_path):
 def test_chat_with_missing_model_is_a_clear_error(spec, expected, tmp_path):
     result = align("chat", "--model", spec, cwd=tmp_path, stdin="")
     assert result.returncode == 2 and expected in result.stderr
+
+
+def test_users_add_list_disable(tmp_path):
+    db = str(tmp_path / "prefs.db")
+    added = align("users", "add", "dana", "--role", "admin", "--password-stdin", "--db", db, stdin="long enough pw\n")
+    assert added.returncode == 0, added.stderr
+    assert align("users", "disable", "dana", "--db", db).returncode == 0
+    listing = align("users", "list", "--db", db)
+    assert "dana" in listing.stdout and "admin" in listing.stdout and "disabled" in listing.stdout
+    short = align("users", "add", "sam", "--password-stdin", "--db", db, stdin="short\n")
+    assert short.returncode == 2 and "at least 8 characters" in short.stderr
+    from annotate.store import RankingStore
+
+    assert "long enough pw" not in (tmp_path / "prefs.db").read_bytes().decode("latin-1")
+    assert RankingStore(db).authenticate("dana", "long enough pw") is None  # disabled
+
+
+def test_generate_stores_candidates_with_provenance_once(tiny_model_dir, tiny_data, tmp_path):
+    from annotate.store import RankingStore
+
+    db = str(tmp_path / "prefs.db")
+    args = (
+        "generate",
+        "--model",
+        str(tiny_model_dir),
+        "--prompts",
+        str(tiny_data["validation"]),
+        "--n",
+        "3",
+        "--max-new-tokens",
+        "8",
+        "--db",
+        db,
+    )
+    first = align(*args)
+    assert first.returncode == 0, first.stderr
+    store = RankingStore(db)
+    counts = store.counts()
+    assert counts["prompts"] == 8 and 0 < counts["candidates"] <= 24
+    candidate = store.candidates(1)[0]
+    assert candidate.source == str(tiny_model_dir) and candidate.sampling["temperature"] == 0.8
+    again = align(*args)
+    assert again.returncode == 0 and "0 new candidates" in again.stdout and store.counts() == counts
+    more = align(*args, "--seed", "1")
+    assert more.returncode == 0 and store.counts()["candidates"] > counts["candidates"]
