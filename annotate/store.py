@@ -11,17 +11,20 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import random
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from annotate.models import Annotator, AuditEvent, Candidate, Prompt
+from annotate.models import Annotator, Assignment, AuditEvent, Candidate, Prompt, Ranking, RankingEntry, utcnow
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 ROLES = ("annotator", "admin")
@@ -42,6 +45,21 @@ def verify_password(password: str, stored: str) -> bool:
     except ValueError:
         return False
     return hmac.compare_digest(candidate.hex(), digest)
+
+
+class RankingError(ValueError):
+    """A submission the store refuses (wrong owner, incomplete ranking, bad rating), with why."""
+
+
+@dataclass
+class CandidateJudgement:
+    """What an annotator said about one candidate: its rank (1 = best, ties share), flag and ratings."""
+
+    rank: int
+    unsafe: bool = False
+    empathy: int | None = None
+    safety: int | None = None
+    helpfulness: int | None = None
 
 
 def sqlite_url(path: str | Path) -> str:
@@ -222,3 +240,144 @@ class RankingStore:
     def audit_log(self) -> list[AuditEvent]:
         with self.session() as session:
             return list(session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
+
+    # ---------------------------------------------------------------- assignments and rankings
+
+    def next_assignment(
+        self, annotator_id: int, annotators_per_item: int = 1, seed: int | None = None
+    ) -> Assignment | None:
+        """The annotator's open item (so they resume where they left off), else a new one, else None.
+
+        A new item is one with candidates that this annotator has never had and that fewer than
+        ``annotators_per_item`` people were given. Candidates are shown in an order shuffled per
+        annotator; the order is stored so position bias can be measured.
+        """
+        with self.session() as session:
+            open_item = session.scalar(
+                select(Assignment)
+                .where(Assignment.annotator_id == annotator_id, Assignment.status == "pending")
+                .order_by(Assignment.id)
+            )
+            if open_item is not None:
+                return open_item
+            taken = select(Assignment.prompt_id).where(Assignment.annotator_id == annotator_id)
+            load = (
+                select(Assignment.prompt_id, func.count(Assignment.id).label("n"))
+                .group_by(Assignment.prompt_id)
+                .subquery()
+            )
+            prompt_id = session.scalar(
+                select(Prompt.id)
+                .where(Prompt.id.in_(select(Candidate.prompt_id)), Prompt.id.not_in(taken))
+                .outerjoin(load, load.c.prompt_id == Prompt.id)
+                .where(func.coalesce(load.c.n, 0) < annotators_per_item)
+                .order_by(func.coalesce(load.c.n, 0), Prompt.id)
+            )
+            if prompt_id is None:
+                return None
+            order = list(session.scalars(select(Candidate.id).where(Candidate.prompt_id == prompt_id)))
+            random.Random(seed if seed is not None else secrets.randbits(32)).shuffle(order)
+            assignment = Assignment(prompt_id=prompt_id, annotator_id=annotator_id, shown_order=order)
+            session.add(assignment)
+            session.flush()
+            self.audit(session, str(annotator_id), "assign", assignment_id=assignment.id, prompt_id=prompt_id)
+            return assignment
+
+    def submit_ranking(
+        self,
+        assignment_id: int,
+        annotator_id: int,
+        judgements: dict[int, CandidateJudgement],
+        rationale: str | None = None,
+    ) -> int:
+        """Store a complete ranking of an assignment's candidates, atomically; return its id."""
+        try:
+            return self._submit_ranking(assignment_id, annotator_id, judgements, rationale)
+        except IntegrityError:  # a concurrent submission of the same assignment won the race
+            raise RankingError(f"assignment {assignment_id} was already submitted") from None
+
+    def _submit_ranking(
+        self, assignment_id: int, annotator_id: int, judgements: dict[int, CandidateJudgement], rationale: str | None
+    ) -> int:
+        with self.session() as session:
+            assignment = session.get(Assignment, assignment_id, with_for_update=True)
+            if assignment is None or assignment.annotator_id != annotator_id:
+                raise RankingError(f"assignment {assignment_id} is not yours")
+            if assignment.status != "pending":
+                raise RankingError(f"assignment {assignment_id} was already {assignment.status}")
+            problems = _judgement_problems(judgements, assignment.shown_order)
+            if problems:
+                raise RankingError("; ".join(problems))
+            ranking = Ranking(
+                assignment_id=assignment.id,
+                prompt_id=assignment.prompt_id,
+                annotator_id=annotator_id,
+                rationale=(rationale or "").strip() or None,
+            )
+            session.add(ranking)
+            session.flush()
+            for candidate_id, judgement in judgements.items():
+                session.add(
+                    RankingEntry(
+                        ranking_id=ranking.id,
+                        candidate_id=candidate_id,
+                        rank=judgement.rank,
+                        unsafe=judgement.unsafe,
+                        empathy=judgement.empathy,
+                        safety=judgement.safety,
+                        helpfulness=judgement.helpfulness,
+                    )
+                )
+            assignment.status = "done"
+            assignment.completed_at = utcnow()
+            self.audit(session, str(annotator_id), "submit_ranking", assignment_id=assignment.id, ranking_id=ranking.id)
+            return ranking.id
+
+    def skip(self, assignment_id: int, annotator_id: int) -> None:
+        with self.session() as session:
+            assignment = session.get(Assignment, assignment_id)
+            if assignment is None or assignment.annotator_id != annotator_id or assignment.status != "pending":
+                raise RankingError(f"assignment {assignment_id} is not an open item of yours")
+            assignment.status = "skipped"
+            assignment.completed_at = utcnow()
+            self.audit(session, str(annotator_id), "skip", assignment_id=assignment.id)
+
+    def progress(self, annotator_id: int) -> dict[str, int]:
+        with self.session() as session:
+            rows = session.execute(
+                select(Assignment.status, func.count(Assignment.id))
+                .where(Assignment.annotator_id == annotator_id)
+                .group_by(Assignment.status)
+            ).all()
+        return {"done": 0, "skipped": 0, "pending": 0, **{status: n for status, n in rows}}
+
+    def rankings(self) -> list[dict[str, Any]]:
+        """Every submitted ranking with its entries, for export and agreement statistics."""
+        with self.session() as session:
+            out = []
+            for ranking in session.scalars(select(Ranking).order_by(Ranking.id)):
+                entries = session.scalars(select(RankingEntry).where(RankingEntry.ranking_id == ranking.id))
+                out.append(
+                    {
+                        "ranking_id": ranking.id,
+                        "prompt_id": ranking.prompt_id,
+                        "annotator_id": ranking.annotator_id,
+                        "entries": {e.candidate_id: e for e in entries},
+                    }
+                )
+            return out
+
+
+def _judgement_problems(judgements: dict[int, CandidateJudgement], shown: list[int]) -> list[str]:
+    problems = []
+    if sorted(judgements) != sorted(shown):
+        problems.append(f"rank every shown candidate exactly once: expected {sorted(shown)}, got {sorted(judgements)}")
+    ranks = sorted({j.rank for j in judgements.values()})
+    if ranks and ranks != list(range(1, len(ranks) + 1)):
+        problems.append(f"ranks must be 1, 2, 3... with tied candidates sharing a rank; got {ranks}")
+    for candidate_id, j in judgements.items():
+        for name in ("empathy", "safety", "helpfulness"):
+            value = getattr(j, name)
+            if value is not None and not 1 <= value <= 5:
+                problems.append(f"candidate {candidate_id}: {name} rating must be 1-5, got {value}")
+    return problems

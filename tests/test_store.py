@@ -88,3 +88,94 @@ def test_audit_log_records_writes_without_clinical_text(store):
     assert actions == ["add_prompt", "add_candidates", "add_annotator", "login_failed"]
     logged = " ".join(str(e.detail) for e in store.audit_log())
     assert "slept" not in logged and "exhausting" not in logged
+
+
+def seeded_store(store, prompts=3, candidates=3):
+    for p in range(prompts):
+        prompt_id = store.add_prompt(f"p{p}", CLIENT)
+        store.add_candidates(prompt_id, [f"reply {p}.{c}" for c in range(candidates)], source="m")
+    return [store.add_annotator(name, "long enough pw") for name in ("ann", "bo", "cy")]
+
+
+def test_assignment_resumes_never_repeats_and_respects_annotators_per_item(store):
+    from annotate.store import CandidateJudgement
+
+    ann, bo, cy = seeded_store(store, prompts=2)
+    first = store.next_assignment(ann, annotators_per_item=2)
+    assert store.next_assignment(ann, annotators_per_item=2).id == first.id  # resumes the open item
+    store.submit_ranking(first.id, ann, {c: CandidateJudgement(rank=i + 1) for i, c in enumerate(first.shown_order)})
+    second = store.next_assignment(ann, annotators_per_item=2)
+    assert second.prompt_id != first.prompt_id  # never the same item twice
+    store.skip(second.id, ann)
+    assert store.next_assignment(ann, annotators_per_item=2) is None  # nothing left for ann
+    assert store.next_assignment(bo, annotators_per_item=2) is not None
+    assert store.next_assignment(cy, annotators_per_item=2) is not None
+    assert store.progress(ann) == {"done": 1, "skipped": 1, "pending": 0}
+
+
+def test_shown_order_is_shuffled_per_annotator_and_stored(store):
+    ann, bo, _ = seeded_store(store, prompts=1, candidates=6)
+    orders = {store.next_assignment(a, annotators_per_item=2, seed=s).id: None for a, s in ((ann, 1), (bo, 2))}
+    from annotate.models import Assignment
+
+    with store.session() as session:
+        shown = [session.get(Assignment, i).shown_order for i in orders]
+    assert sorted(shown[0]) == sorted(shown[1]) and shown[0] != shown[1]
+
+
+def test_ranking_with_ties_flags_and_ratings_is_stored_exactly(store):
+    from annotate.store import CandidateJudgement
+
+    ann, _, _ = seeded_store(store, prompts=1, candidates=4)
+    item = store.next_assignment(ann)
+    a, b, c, d = item.shown_order
+    judgements = {
+        a: CandidateJudgement(1, empathy=5),
+        b: CandidateJudgement(2),
+        c: CandidateJudgement(2),
+        d: CandidateJudgement(3, unsafe=True, safety=1),
+    }
+    store.submit_ranking(item.id, ann, judgements, rationale="  b and c equally generic ")
+    [ranking] = store.rankings()
+    entries = ranking["entries"]
+    assert {cid: e.rank for cid, e in entries.items()} == {a: 1, b: 2, c: 2, d: 3}
+    assert entries[d].unsafe and entries[d].safety == 1 and entries[a].empathy == 5
+
+
+@pytest.mark.parametrize(
+    "judged, message",
+    [
+        ("missing", "rank every shown candidate exactly once"),
+        ("gap", "ranks must be 1, 2, 3"),
+        ("rating", "empathy rating must be 1-5"),
+    ],
+)
+def test_bad_rankings_are_refused_and_nothing_is_written(store, judged, message):
+    from annotate.store import CandidateJudgement, RankingError
+
+    ann, _, _ = seeded_store(store, prompts=1)
+    item = store.next_assignment(ann)
+    judgements = {c: CandidateJudgement(i + 1) for i, c in enumerate(item.shown_order)}
+    if judged == "missing":
+        judgements.pop(item.shown_order[0])
+    elif judged == "gap":
+        judgements[item.shown_order[0]] = CandidateJudgement(5)
+    else:
+        judgements[item.shown_order[0]] = CandidateJudgement(1, empathy=7)
+    with pytest.raises(RankingError, match=message):
+        store.submit_ranking(item.id, ann, judgements)
+    assert store.rankings() == [] and store.progress(ann)["pending"] == 1
+
+
+def test_an_assignment_is_submitted_once_and_only_by_its_owner(store):
+    from annotate.store import CandidateJudgement, RankingError
+
+    ann, bo, _ = seeded_store(store, prompts=1)
+    item = store.next_assignment(ann)
+    judgements = {c: CandidateJudgement(1) for c in item.shown_order}
+    with pytest.raises(RankingError, match="is not yours"):
+        store.submit_ranking(item.id, bo, judgements)
+    store.submit_ranking(item.id, ann, judgements)
+    with pytest.raises(RankingError, match="already done"):
+        store.submit_ranking(item.id, ann, judgements)
+    assert len(store.rankings()) == 1
