@@ -333,6 +333,27 @@ class RankingStore:
             self.audit(session, str(annotator_id), "submit_ranking", assignment_id=assignment.id, ranking_id=ranking.id)
             return ranking.id
 
+    def record_ranking(
+        self, prompt_id: int, annotator_id: int, judgements: dict[int, CandidateJudgement], rationale: str | None = None
+    ) -> int:
+        """Store a ranking made elsewhere (an import, Label Studio): an assignment in stored order, then the ranking."""
+        with self.session() as session:
+            existing = session.scalar(
+                select(Assignment).where(Assignment.prompt_id == prompt_id, Assignment.annotator_id == annotator_id)
+            )
+            if existing is None:
+                existing = Assignment(prompt_id=prompt_id, annotator_id=annotator_id, shown_order=sorted(judgements))
+                session.add(existing)
+                session.flush()
+            assignment_id = existing.id
+        return self.submit_ranking(assignment_id, annotator_id, judgements, rationale)
+
+    def ensure_annotator(self, username: str, role: str = "annotator") -> int:
+        """An account that never logs in (its password is random and discarded), for imported rankings."""
+        with self.session() as session:
+            existing = session.scalar(select(Annotator.id).where(Annotator.username == username))
+        return existing if existing is not None else self.add_annotator(username, secrets.token_urlsafe(24), role)
+
     def skip(self, assignment_id: int, annotator_id: int) -> None:
         with self.session() as session:
             assignment = session.get(Assignment, assignment_id)
