@@ -66,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
             raise
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
         print(f"error: {message}", file=sys.stderr)
+        if not isinstance(exc, ConfigError | DataError):
+            print("(run `align -v ...` for the full traceback)", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
