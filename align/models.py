@@ -195,18 +195,12 @@ def bf16_available() -> bool:
     return cpu_supports_bf16()
 
 
-def torch_dtype(name: str, *, for_training_all_weights: bool = False) -> torch.dtype:
-    """Map a config dtype to torch. ``auto`` is bf16 where the hardware is fast at it.
-
-    Full fine-tuning keeps fp32 master weights (bf16 autocast does the matmuls), because
-    AdamW updates on bf16 weights lose most small steps to rounding.
-    """
+def torch_dtype(name: str) -> torch.dtype:
+    """Map a config dtype to torch. ``auto`` is bf16 where the hardware is fast at it, else fp32."""
     import torch
 
     if name == "auto":
-        if for_training_all_weights or not bf16_available():
-            return torch.float32
-        return torch.bfloat16
+        return torch.bfloat16 if bf16_available() else torch.float32
     return getattr(torch, name)
 
 

@@ -108,6 +108,8 @@ def load_policy(model_section: ModelSection, peft: PeftSection):
         kwargs["quantization_config"] = BitsAndBytesConfig(
             load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_compute_dtype=torch.bfloat16
         )
+    # A full fine-tune keeps fp32 master weights (bf16 autocast still does the matmuls): AdamW
+    # updates on bf16 weights lose most small steps to rounding.
     dtype = "float32" if peft.method == "full" and model_section.dtype == "auto" else model_section.dtype
     model = load_causal_lm(resolved, dtype, model_section.trust_remote_code, **kwargs)
     if resolved.adapter:  # continuing from a LoRA run: fold its adapter in before adding ours

@@ -62,7 +62,8 @@ def test_bf16_detection_matches_cpu_flags():
     flags = Path("/proc/cpuinfo").read_text()
     assert models.cpu_supports_bf16() == ("avx512_bf16" in flags or "amx_bf16" in flags)
     assert models.torch_dtype("float32") == torch.float32
-    assert models.torch_dtype("auto", for_training_all_weights=True) == torch.float32
+    expected_auto = torch.bfloat16 if models.bf16_available() else torch.float32
+    assert models.torch_dtype("auto") == expected_auto
 
 
 def test_privacy_defaults_apply_on_import_and_respect_opt_in():
