@@ -73,11 +73,18 @@ def _make_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None  # let the "begin" hook below open transactions
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin_immediate(connection) -> None:
+        # Take the write lock when a transaction starts, not at its first write: two annotators
+        # asking for the last open slot of an item then queue instead of both taking it.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 
@@ -275,6 +282,7 @@ class RankingStore:
             )
             if prompt_id is None:
                 return None
+            session.execute(select(Prompt.id).where(Prompt.id == prompt_id).with_for_update())  # PostgreSQL row lock
             order = list(session.scalars(select(Candidate.id).where(Candidate.prompt_id == prompt_id)))
             random.Random(seed if seed is not None else secrets.randbits(32)).shuffle(order)
             assignment = Assignment(prompt_id=prompt_id, annotator_id=annotator_id, shown_order=order)

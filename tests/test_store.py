@@ -179,3 +179,35 @@ def test_an_assignment_is_submitted_once_and_only_by_its_owner(store):
     with pytest.raises(RankingError, match="already done"):
         store.submit_ranking(item.id, ann, judgements)
     assert len(store.rankings()) == 1
+
+
+def test_concurrent_annotators_lose_nothing_and_never_overfill_an_item(tmp_path):
+    """25 annotators in parallel threads, each with its own store connection, rank until nothing is left."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from annotate.store import CandidateJudgement
+
+    path = str(tmp_path / "prefs.db")
+    setup = RankingStore(path)
+    for p in range(40):
+        prompt_id = setup.add_prompt(f"p{p}", CLIENT)
+        setup.add_candidates(prompt_id, [f"reply {p}.{c}" for c in range(3)], source="m")
+    annotators = [setup.add_annotator(f"a{i:02d}", "long enough pw") for i in range(25)]
+
+    def work(annotator_id: int) -> int:
+        store = RankingStore(path)
+        done = 0
+        while (item := store.next_assignment(annotator_id, annotators_per_item=3)) is not None:
+            store.submit_ranking(item.id, annotator_id, {c: CandidateJudgement(1) for c in item.shown_order})
+            done += 1
+        return done
+
+    with ThreadPoolExecutor(max_workers=25) as pool:
+        submitted = sum(pool.map(work, annotators))
+    assert submitted == 40 * 3  # every slot filled exactly once
+    rankings = setup.rankings()
+    assert len(rankings) == submitted
+    per_prompt = {}
+    for r in rankings:
+        per_prompt.setdefault(r["prompt_id"], set()).add(r["annotator_id"])
+    assert all(len(annotators_of) == 3 for annotators_of in per_prompt.values())
