@@ -32,6 +32,8 @@ from typing import Any
 
 import yaml
 
+log = logging.getLogger(__name__)
+
 RUN_FILE = "run.json"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _TRACKED_PACKAGES = ("torch", "transformers", "trl", "peft", "datasets", "accelerate", "counsel-align")
@@ -114,9 +116,20 @@ class RunDirectory:
         return self.status == "completed"
 
     def last_checkpoint(self) -> str | None:
-        from transformers.trainer_utils import get_last_checkpoint
+        """The newest checkpoint whose save finished, or None.
 
-        return get_last_checkpoint(str(self.checkpoints)) if self.checkpoints.is_dir() else None
+        The trainer writes ``trainer_state.json`` last, so a kill in the middle of a save leaves
+        a folder without it (or with half of it); that folder is skipped, not resumed from.
+        """
+        folders = [p for p in self.checkpoints.glob("checkpoint-*") if p.name.split("-")[-1].isdigit()]
+        for folder in sorted(folders, key=lambda p: int(p.name.split("-")[-1]), reverse=True):
+            try:
+                json.loads((folder / "trainer_state.json").read_text())
+            except (OSError, ValueError):
+                log.warning("skipping %s: its save did not finish", folder)
+                continue
+            return str(folder)
+        return None
 
     def write_config(self, config: dict[str, Any]) -> None:
         tmp = self.path / ".config.yaml.tmp"

@@ -117,7 +117,7 @@ def test_resume_after_kill(tiny_model_dir, tiny_data, tmp_path):
         tiny_model_dir,
         tiny_data,
         tmp_path,
-        "train.max_steps=40",
+        "train.max_steps=100",
         "train.save_steps=2",
         "train.save_total_limit=1",
     )
@@ -131,17 +131,16 @@ def test_resume_after_kill(tiny_model_dir, tiny_data, tmp_path):
     checkpoints = tmp_path / "runs" / "tiny" / "checkpoints"
     deadline = time.time() + 120
     while not list(checkpoints.glob("checkpoint-*/trainer_state.json")) and time.time() < deadline:
-        time.sleep(0.2)
-    time.sleep(0.5)
-    process.send_signal(signal.SIGKILL)
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)  # may land in the middle of writing a later checkpoint
     process.wait()
     killed_at = max(int(p.name.split("-")[1]) for p in checkpoints.glob("checkpoint-*"))
-    assert killed_at < 40
+    assert killed_at < 100
 
     run, metrics = run_recipe("sft", None, [], resume=str(tmp_path / "runs" / "tiny"))
     info = json.loads((run.path / "run.json").read_text())
     assert info["status"] == "completed" and len(info["resumed"]) == 1
-    assert metrics["train_steps"] == 40
+    assert metrics["train_steps"] == 100
     logged_steps = [e["step"] for e in metrics["log_history"] if "loss" in e]
     assert logged_steps == sorted(set(logged_steps))  # restarting from step 0 would log early steps twice
 
@@ -182,3 +181,17 @@ def test_selective_head_loss_equals_trl_loss(tiny_model_dir, tiny_data):
         losses.append(trainer.compute_loss(trainer.model, dict(batch)).item())
     assert (batch["labels"] == -100).any() and (batch["labels"] != -100).any()
     assert losses[0] == pytest.approx(losses[1], rel=1e-5)
+
+
+def test_resume_skips_a_checkpoint_whose_save_did_not_finish(tmp_path):
+    from align.runs import RunDirectory
+
+    run = RunDirectory(tmp_path)
+    for step, complete in ((2, True), (4, True), (6, False)):
+        folder = run.checkpoints / f"checkpoint-{step}"
+        folder.mkdir(parents=True)
+        if complete:
+            (folder / "trainer_state.json").write_text("{}")
+    (run.checkpoints / "checkpoint-8").mkdir()
+    (run.checkpoints / "checkpoint-8" / "trainer_state.json").write_text('{"half": ')  # killed mid-write
+    assert run.last_checkpoint() == str(run.checkpoints / "checkpoint-4")
