@@ -79,11 +79,9 @@ def git_commit() -> str | None:
 
 def file_fingerprint(source: str) -> dict[str, Any]:
     """Identify a data source: a file's sha256, or the name of a sample split / hub dataset."""
-    from align.schema import SAMPLE_DATA_DIR
+    from align.schema import source_path
 
-    path = Path(source)
-    if source.startswith("sample:"):
-        path = SAMPLE_DATA_DIR / "counseling" / f"{source[7:]}.jsonl"
+    path = source_path(source)
     if path.is_file():
         return {"source": source, "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
     return {"source": source}

@@ -17,6 +17,16 @@ from pathlib import Path
 from typing import Any
 
 SAMPLE_DATA_DIR = Path(__file__).resolve().parent / "sample_data"
+SAMPLE_PREFIX = "sample:"
+
+
+def source_path(source: str) -> Path:
+    """The file behind a data source: ``sample:SPLIT`` is the sample counseling split, else the path itself."""
+    if source.startswith(SAMPLE_PREFIX):
+        return SAMPLE_DATA_DIR / "counseling" / f"{source[len(SAMPLE_PREFIX) :]}.jsonl"
+    return Path(source)
+
+
 RISK_LEVELS = ("none", "low", "moderate", "high")
 ROLES = ("system", "user", "assistant")
 

@@ -21,9 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from align.schema import SAMPLE_DATA_DIR, DataError, conversation_problems, risk_problems
+from align.schema import DataError, conversation_problems, risk_problems, source_path
 
-SAMPLE_DIR = SAMPLE_DATA_DIR / "counseling"
 SAMPLE_SPLITS = ("train", "validation", "test")
 
 # Default column names of each layout; ``data.columns`` maps them to a file's own names.
@@ -151,7 +150,7 @@ _READERS = {".jsonl": _jsonl_rows, ".json": _json_rows, ".csv": _csv_rows, ".par
 def read_rows(source: str) -> list[tuple[str, dict[str, Any]]]:
     """All rows of a source, each with its location (``line 12`` / ``row 3``) for error messages."""
     if source.startswith("sample:"):
-        return read_rows(str(SAMPLE_DIR / f"{source[7:]}.jsonl"))
+        return read_rows(str(source_path(source)))
     if source.startswith("hub:"):
         rows = list(_hub_rows(source[4:]))
     else:
@@ -292,7 +291,7 @@ def load_conversations(source: str, fmt: str = "auto", columns: dict[str, str] |
     """
     columns = columns or {}
     rows = read_rows(source)
-    name = source if not source.startswith("sample:") else str(SAMPLE_DIR / f"{source[7:]}.jsonl")
+    name = str(source_path(source)) if source.startswith("sample:") else source
     if fmt == "auto":
         try:
             fmt = detect_format(set().union(*(row.keys() for _, row in rows)), columns)
