@@ -186,6 +186,15 @@ class RankingStore:
             self.audit(session, actor, "add_candidates", prompt_id=prompt_id, count=len(texts), source=source)
         return ids
 
+    def set_gold(self, prompt_id: int, best_candidate_id: int, actor: str = "admin") -> None:
+        """Mark a prompt as a gold item whose best reply is known, to measure annotators' accuracy."""
+        with self.session() as session:
+            prompt, candidate = session.get(Prompt, prompt_id), session.get(Candidate, best_candidate_id)
+            if prompt is None or candidate is None or candidate.prompt_id != prompt_id:
+                raise ValueError(f"candidate {best_candidate_id} is not a reply to prompt {prompt_id}")
+            prompt.is_gold, prompt.gold_best_candidate_id = True, best_candidate_id
+            self.audit(session, actor, "set_gold", prompt_id=prompt_id, candidate_id=best_candidate_id)
+
     def candidate_count(self, prompt_id: int, source: str, seed: int) -> int:
         with self.session() as session:
             return session.scalar(
