@@ -1,0 +1,145 @@
+"""`align label`: the therapists' ranking app (Gradio). Layout and wiring only; the rules are
+in ``annotate/labeling.py``. Who is logged in always comes from the request, never a form.
+Text is shown in plain text boxes, so a message containing HTML or script shows as text.
+"""
+
+from typing import Any
+
+from annotate.labeling import ItemView, LabelSettings, LoginGuard, admin_summary, load_item, skip, submit
+from annotate.store import RankingError, RankingStore
+
+RATINGS = ("empathy", "safety", "helpfulness")
+RATING_CHOICES = ["", "1", "2", "3", "4", "5"]
+
+
+def format_conversation(conversation: list[dict[str, str]]) -> str:
+    speaker = {"user": "Client", "assistant": "Counselor", "system": "Note"}
+    return "\n\n".join(f"{speaker.get(m['role'], m['role'])}: {m['content']}" for m in conversation)
+
+
+def build_app(store: RankingStore, settings: LabelSettings):
+    """The app for one store. No module-level state: two apps never share anything."""
+    import gradio as gr
+
+    k = settings.max_candidates
+
+    def user_of(request: gr.Request) -> str | None:
+        return getattr(request, "username", None)
+
+    def render(view: ItemView) -> list[Any]:
+        n = len(view.replies)
+        out: list[Any] = [
+            view.assignment_id,
+            f"**Progress:** {view.progress}",
+            view.message,
+            format_conversation(view.conversation) if view.assignment_id else "",
+        ]
+        for i in range(k):
+            out += [
+                gr.update(visible=i < n),
+                view.replies[i] if i < n else "",
+                gr.update(value=None, choices=[str(r) for r in range(1, n + 1)]),
+                False,
+                *[""] * len(RATINGS),
+            ]
+        out.append("")
+        return out
+
+    def guarded(action):
+        try:
+            return render(action())
+        except PermissionError as exc:
+            raise gr.Error(f"Not allowed: {exc}") from None
+        except (RankingError, ValueError) as exc:
+            raise gr.Error(str(exc)) from None
+
+    with gr.Blocks(title="counsel-align: rank replies", analytics_enabled=False) as app:
+        assignment = gr.State(None)
+        with gr.Tab("Rank"):
+            progress = gr.Markdown()
+            message = gr.Markdown()
+            with gr.Accordion("Guidelines", open=False):
+                gr.Markdown(settings.guidelines)
+            conversation = gr.Textbox(label="Conversation", interactive=False, lines=6, elem_id="conversation")
+            slots, widgets = [], []
+            for i in range(k):
+                with gr.Group(visible=False, elem_id=f"slot-{i}") as group:
+                    reply = gr.Textbox(label=f"Reply {chr(65 + i)}", interactive=False, lines=4, elem_id=f"reply-{i}")
+                    with gr.Row():
+                        rank = gr.Dropdown(label="Rank (1 = best)", choices=[], elem_id=f"rank-{i}")
+                        unsafe = gr.Checkbox(label="unsafe / harmful", elem_id=f"unsafe-{i}")
+                        ratings = [
+                            gr.Dropdown(RATING_CHOICES, value="", label=f"{name} (1-5)", elem_id=f"{name}-{i}")
+                            for name in RATINGS
+                        ]
+                slots.append((group, reply, rank, unsafe, ratings))
+                widgets += [group, reply, rank, unsafe, *ratings]
+            rationale = gr.Textbox(label="Why this order? (optional)", elem_id="rationale")
+            with gr.Row():
+                submit_button = gr.Button("Submit ranking", variant="primary", elem_id="submit")
+                skip_button = gr.Button("Skip", elem_id="skip")
+        with gr.Tab("Admin"):
+            refresh = gr.Button("Refresh", elem_id="admin-refresh")
+            admin_view = gr.JSON(label="Progress and agreement")
+
+        outputs = [assignment, progress, message, conversation, *widgets, rationale]
+
+        def on_load(request: gr.Request):
+            return guarded(lambda: load_item(store, settings, user_of(request)))
+
+        def on_submit(request: gr.Request, assignment_id, rationale_text, *form_values):
+            if assignment_id is None:
+                raise gr.Error("No item to submit.")
+            width = 2 + len(RATINGS)  # rank, unsafe, then the ratings, per reply slot
+            per_slot = [form_values[i * width : (i + 1) * width] for i in range(k)]
+            ranks = [int(v[0]) if v[0] else None for v in per_slot]
+            unsafe_flags = [bool(v[1]) for v in per_slot]
+            ratings_by_name = {name: [v[2 + j] or None for v in per_slot] for j, name in enumerate(RATINGS)}
+            return guarded(
+                lambda: submit(
+                    store,
+                    settings,
+                    user_of(request),
+                    assignment_id,
+                    ranks,
+                    unsafe_flags,
+                    ratings_by_name,
+                    rationale_text,
+                )
+            )
+
+        def on_skip(assignment_id, request: gr.Request):
+            if assignment_id is None:
+                raise gr.Error("No item to skip.")
+            return guarded(lambda: skip(store, settings, user_of(request), assignment_id))
+
+        def on_admin(request: gr.Request):
+            try:
+                return admin_summary(store, user_of(request))
+            except PermissionError as exc:
+                raise gr.Error(f"Not allowed: {exc}") from None
+
+        form = [w for _, _, rank, unsafe, ratings in slots for w in (rank, unsafe, *ratings)]
+        app.load(on_load, outputs=outputs, api_name="load_item")
+        submit_button.click(on_submit, inputs=[assignment, rationale, *form], outputs=outputs, api_name="submit")
+        skip_button.click(on_skip, inputs=[assignment], outputs=outputs, api_name="skip")
+        refresh.click(on_admin, outputs=[admin_view], api_name="admin")
+    return app
+
+
+def launch(store: RankingStore, settings: LabelSettings, host: str, port: int, block: bool = True):
+    """Serve the app behind a login (accounts from `align users`)."""
+    app = build_app(store, settings)
+    app.queue(default_concurrency_limit=8)
+    guard = LoginGuard(store, settings.max_failed_logins, settings.lockout_seconds)
+    app.launch(
+        server_name=host,
+        server_port=port,
+        auth=guard,
+        auth_message="counsel-align: log in with your account",
+        prevent_thread_lock=not block,
+        show_error=True,
+        ssr_mode=False,
+        share=False,
+    )
+    return app

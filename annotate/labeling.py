@@ -1,0 +1,174 @@
+"""What the ranking app does, as plain functions of (store, settings, logged-in user).
+
+The Gradio layer (``annotate/app.py``) only wires these to widgets; every rule lives here
+so it can be tested without a browser: who may see what, the blinded and shuffled order,
+validation of a ranking, progress, and the login rate limit.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+
+from annotate.models import Annotator, Assignment, Candidate, Prompt
+from annotate.redact import redact
+from annotate.store import CandidateJudgement, RankingStore
+
+DEFAULT_GUIDELINES = """\
+**Rank the replies from best (1) to worst.** Give two replies the same rank when they are
+equally good. A good counselor reply reflects what the client feels, invites them to say
+more, and never diagnoses, lectures or gives medication advice. When the client may be at
+risk, the best reply asks directly about safety and offers crisis resources.
+
+Tick **unsafe / harmful** for any reply that could hurt the client (dismissing risk,
+encouraging harm, medical or dosage advice, shaming). Unsafe replies are never used as
+examples of good replies. Ratings (1-5) and the rationale are optional.
+"""
+
+
+@dataclass
+class LabelSettings:
+    annotators_per_item: int = 2
+    max_candidates: int = 6  # the app has this many reply slots
+    redact: bool = True
+    redact_names: tuple[str, ...] = ()
+    guidelines: str = DEFAULT_GUIDELINES
+    max_failed_logins: int = 5
+    lockout_seconds: int = 300
+
+
+@dataclass
+class ItemView:
+    """One item as an annotator sees it: no ids of models, replies in their shown order."""
+
+    assignment_id: int | None
+    conversation: list[dict[str, str]] = field(default_factory=list)
+    replies: list[str] = field(default_factory=list)
+    candidate_ids: list[int] = field(default_factory=list)
+    progress: str = ""
+    message: str = ""
+
+
+class LoginGuard:
+    """Refuses logins for a while after too many failures for one username (brute-force limit)."""
+
+    def __init__(self, store: RankingStore, max_failures: int, lockout_seconds: int) -> None:
+        self.store, self.max_failures, self.lockout = store, max_failures, lockout_seconds
+        self._failures: dict[str, deque[float]] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def __call__(self, username: str, password: str) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            recent = self._failures[username]
+            while recent and now - recent[0] > self.lockout:
+                recent.popleft()
+            if len(recent) >= self.max_failures:
+                return False  # locked out, even with the right password
+        ok = self.store.authenticate(username, password) is not None
+        if not ok:
+            with self._lock:
+                self._failures[username].append(now)
+        return ok
+
+
+def current_annotator(store: RankingStore, username: str | None) -> Annotator:
+    """The logged-in, active account; anything else is refused."""
+    if not username:
+        raise PermissionError("not logged in")
+    for annotator in store.annotators():
+        if annotator.username == username and annotator.active:
+            return annotator
+    raise PermissionError("this account is disabled or does not exist")
+
+
+def progress_text(store: RankingStore, annotator_id: int) -> str:
+    counts = store.progress(annotator_id)
+    total = store.counts()["prompts"]
+    return f"{counts['done']} ranked, {counts['skipped']} skipped, of {total} items"
+
+
+def load_item(store: RankingStore, settings: LabelSettings, username: str | None) -> ItemView:
+    """The annotator's open item, or the next one; candidates blinded and in their stored order."""
+    annotator = current_annotator(store, username)
+    assignment = store.next_assignment(annotator.id, settings.annotators_per_item)
+    progress = progress_text(store, annotator.id)
+    if assignment is None:
+        return ItemView(None, progress=progress, message="Nothing left to rank. Thank you!")
+    with store.session() as session:
+        prompt = session.get(Prompt, assignment.prompt_id)
+        texts = {c.id: c.text for c in session.query(Candidate).filter(Candidate.prompt_id == prompt.id)}
+    shown = assignment.shown_order[: settings.max_candidates]
+    conversation = [
+        {
+            **m,
+            "content": redact(m["content"], settings.redact_names)
+            if settings.redact and m["role"] == "user"
+            else m["content"],
+        }
+        for m in prompt.conversation
+    ]
+    return ItemView(assignment.id, conversation, [texts[c] for c in shown], shown, progress)
+
+
+def submit(
+    store: RankingStore,
+    settings: LabelSettings,
+    username: str | None,
+    assignment_id: int,
+    ranks: list[int | None],
+    unsafe: list[bool],
+    ratings: dict[str, list[int | None]],
+    rationale: str = "",
+) -> ItemView:
+    """Store the ranking of the shown replies (in shown order), then return the next item."""
+    annotator = current_annotator(store, username)
+    with store.session() as session:
+        assignment = session.get(Assignment, assignment_id)
+    if assignment is None or assignment.annotator_id != annotator.id:
+        raise PermissionError("this item is not assigned to you")
+    shown = assignment.shown_order[: settings.max_candidates]
+    missing = [i + 1 for i, r in enumerate(ranks[: len(shown)]) if r is None]
+    if missing:
+        raise ValueError(f"give every reply a rank (missing for reply {', '.join(map(str, missing))})")
+    judgements = {
+        cid: CandidateJudgement(
+            rank=int(ranks[i]),
+            unsafe=bool(unsafe[i]),
+            **{name: (int(values[i]) if values[i] else None) for name, values in ratings.items()},
+        )
+        for i, cid in enumerate(shown)
+    }
+    store.submit_ranking(assignment_id, annotator.id, _dense(judgements), rationale)
+    return load_item(store, settings, username)
+
+
+def skip(store: RankingStore, settings: LabelSettings, username: str | None, assignment_id: int) -> ItemView:
+    annotator = current_annotator(store, username)
+    store.skip(assignment_id, annotator.id)
+    return load_item(store, settings, username)
+
+
+def _dense(judgements: dict[int, CandidateJudgement]) -> dict[int, CandidateJudgement]:
+    """Ranks as given in the form (e.g. 1, 3, 3) made dense (1, 2, 2): only their order matters."""
+    order = {rank: i + 1 for i, rank in enumerate(sorted({j.rank for j in judgements.values()}))}
+    for j in judgements.values():
+        j.rank = order[j.rank]
+    return judgements
+
+
+def admin_summary(store: RankingStore, username: str | None) -> dict:
+    """Progress per annotator and agreement; admins only."""
+    from annotate.agreement import agreement_report
+
+    if current_annotator(store, username).role != "admin":
+        raise PermissionError("the admin page is for admins only")
+    annotators = store.annotators()
+    names = {a.id: a.username for a in annotators}
+    people = [{"annotator": a.username, "role": a.role, "active": a.active, **store.progress(a.id)} for a in annotators]
+    report = agreement_report(store)
+    report["per_item_alpha"] = {f"prompt {p}": a for p, a in report["per_item_alpha"].items()}
+    report["gold_accuracy"] = {names[a]: acc for a, acc in report["gold_accuracy"].items()}
+    return {"annotators": people, "agreement": report}

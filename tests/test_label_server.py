@@ -1,0 +1,71 @@
+"""The ranking app served for real on loopback, driven over HTTP with gradio_client."""
+
+import socket
+
+import httpx
+import pytest
+
+from annotate.app import launch
+from annotate.labeling import LabelSettings
+from annotate.store import RankingStore
+
+PASSWORD = "long enough pw"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    store = RankingStore(str(tmp_path_factory.mktemp("label") / "prefs.db"))
+    for p in range(3):
+        prompt_id = store.add_prompt(f"p{p}", [{"role": "user", "content": f"client message {p}"}])
+        store.add_candidates(prompt_id, [f"reply {p}.{c}" for c in range(3)], source="m")
+    store.add_annotator("ann", PASSWORD)
+    store.add_annotator("boss", PASSWORD, role="admin")
+    port = free_port()
+    app = launch(store, LabelSettings(annotators_per_item=1, max_failed_logins=3), "127.0.0.1", port, block=False)
+    yield store, f"http://127.0.0.1:{port}/"
+    app.close()
+
+
+def client(url, username, password=PASSWORD):
+    from gradio_client import Client
+
+    return Client(url, auth=(username, password), verbose=False)
+
+
+def test_nothing_works_without_login(server):
+    _, url = server
+    assert httpx.get(url + "config").status_code == 401
+    assert httpx.post(url + "gradio_api/call/load_item", json={"data": []}).status_code in (401, 403)
+    with pytest.raises(Exception):  # noqa: B017 - gradio_client raises a bare ValueError/HTTP error
+        client(url, "ann", "not the password")
+
+
+def test_annotator_ranks_through_the_api_and_it_is_stored(server):
+    store, url = server
+    ann = client(url, "ann")
+    shown = ann.predict(api_name="/load_item")
+    assert shown[0].startswith("**Progress:**") and "client message" in shown[2]
+    # inputs: rationale, then per slot: rank, unsafe, empathy, safety, helpfulness (6 slots)
+    form = []
+    for rank, unsafe in ((1, False), (2, False), (2, True)):
+        form += [str(rank), unsafe, "", "", ""]
+    form += [None, False, "", "", ""] * 3
+    after = ann.predict("tied the last two", *form, api_name="/submit")
+    assert "1 ranked" in after[0]
+    [ranking] = [r for r in store.rankings() if r["annotator_id"] == store.annotators()[0].id]
+    assert sorted(e.rank for e in ranking["entries"].values()) == [1, 2, 2]
+    assert sum(e.unsafe for e in ranking["entries"].values()) == 1
+
+
+def test_annotator_cannot_open_the_admin_page_but_admin_can(server):
+    _, url = server
+    with pytest.raises(Exception, match="admins only"):
+        client(url, "ann").predict(api_name="/admin")
+    summary = client(url, "boss").predict(api_name="/admin")
+    assert {row["annotator"] for row in summary["annotators"]} == {"ann", "boss"}

@@ -1,0 +1,95 @@
+"""The ranking app's rules as plain functions: blinding, redaction, ties and flags, permissions, login limit."""
+
+import pytest
+
+from annotate import labeling
+from annotate.labeling import LabelSettings, LoginGuard, admin_summary, load_item, skip, submit
+from annotate.redact import redact
+from annotate.store import RankingError, RankingStore
+
+CLIENT = [
+    {
+        "role": "user",
+        "content": "I'm scared. Email me at sam.k@example.org or call +44 7700 900123. My name is Sam Kerr.",
+    }
+]
+
+
+@pytest.fixture
+def store(tmp_path):
+    store = RankingStore(str(tmp_path / "prefs.db"))
+    for p in range(2):
+        prompt_id = store.add_prompt(f"p{p}", CLIENT)
+        store.add_candidates(prompt_id, [f"reply {p}.{c} <script>alert(1)</script>" for c in range(3)], source="runs/x")
+    store.add_annotator("ann", "long enough pw")
+    store.add_annotator("bo", "long enough pw")
+    store.add_annotator("boss", "long enough pw", role="admin")
+    return store
+
+
+SETTINGS = LabelSettings(annotators_per_item=2)
+NO_RATINGS = {"empathy": [None] * 3, "safety": [None] * 3, "helpfulness": [None] * 3}
+
+
+def test_redaction_of_emails_phones_and_names():
+    text = redact(CLIENT[0]["content"], names=("Kerr",))
+    assert "sam.k@example.org" not in text and "7700" not in text and "Sam" not in text and "Kerr" not in text
+    assert "[email]" in text and "[phone]" in text and "[name]" in text
+    assert redact("I slept 8 hours and feel 100% better") == "I slept 8 hours and feel 100% better"
+
+
+def test_item_is_blinded_redacted_and_resumable(store):
+    view = load_item(store, SETTINGS, "ann")
+    assert len(view.replies) == 3 and all("runs/x" not in r for r in view.replies)  # no model names shown
+    assert "[email]" in view.conversation[0]["content"] and "example.org" not in view.conversation[0]["content"]
+    assert "<script>" in view.replies[0]  # kept as text; the app shows it in a plain text box
+    assert load_item(store, SETTINGS, "ann").assignment_id == view.assignment_id  # closing the browser loses nothing
+
+
+def test_submit_with_ties_and_flags_then_next_item(store):
+    view = load_item(store, SETTINGS, "ann")
+    ratings = {"empathy": ["5", None, None], "safety": [None, None, "1"], "helpfulness": [None] * 3}
+    following = submit(store, SETTINGS, "ann", view.assignment_id, [1, 3, 3], [False, False, True], ratings, "why")
+    assert following.assignment_id != view.assignment_id and "1 ranked" in following.progress
+    [ranking] = store.rankings()
+    entries = ranking["entries"]
+    first, second, third = view.candidate_ids
+    assert (entries[first].rank, entries[second].rank, entries[third].rank) == (1, 2, 2)  # 1,3,3 made dense
+    assert entries[third].unsafe and entries[third].safety == 1 and entries[first].empathy == 5
+
+
+def test_incomplete_ranking_is_refused_and_nothing_is_stored(store):
+    view = load_item(store, SETTINGS, "ann")
+    with pytest.raises(ValueError, match="missing for reply 2"):
+        submit(store, SETTINGS, "ann", view.assignment_id, [1, None, 2], [False] * 3, NO_RATINGS)
+    assert store.rankings() == []
+
+
+def test_annotators_cannot_touch_each_others_items_or_the_admin_page(store):
+    view = load_item(store, SETTINGS, "ann")
+    with pytest.raises(PermissionError, match="not assigned to you"):
+        submit(store, SETTINGS, "bo", view.assignment_id, [1, 2, 3], [False] * 3, NO_RATINGS)
+    with pytest.raises(RankingError):
+        skip(store, SETTINGS, "bo", view.assignment_id)
+    with pytest.raises(PermissionError, match="admins only"):
+        admin_summary(store, "ann")
+    with pytest.raises(PermissionError, match="not logged in"):
+        load_item(store, SETTINGS, None)
+    summary = admin_summary(store, "boss")
+    assert {row["annotator"] for row in summary["annotators"]} == {"ann", "bo", "boss"}
+    store.set_active("ann", False)
+    with pytest.raises(PermissionError, match="disabled"):
+        load_item(store, SETTINGS, "ann")
+
+
+def test_login_is_rate_limited_per_username(store, monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(labeling.time, "monotonic", lambda: clock[0])
+    guard = LoginGuard(store, max_failures=3, lockout_seconds=60)
+    assert guard("ann", "long enough pw")
+    for _ in range(3):
+        assert not guard("ann", "wrong guess")
+    assert not guard("ann", "long enough pw")  # locked out even with the right password
+    assert guard("bo", "long enough pw")  # other accounts are unaffected
+    clock[0] += 61
+    assert guard("ann", "long enough pw")
