@@ -1,0 +1,92 @@
+"""The ranking app in a real headless Chromium (Debian's package), driven by Playwright.
+
+Logs in, ranks an item with a tie and an unsafe flag, submits, and checks the store. Saves
+a screenshot to ci-artifacts/. Skipped only where no Chromium is installed, unless
+COUNSEL_ALIGN_REQUIRE_BROWSER=1 (set by .ci/run), which turns a missing browser into a failure.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from annotate.app import launch
+from annotate.labeling import LabelSettings
+from annotate.store import RankingStore
+from tests.test_label_server import PASSWORD, free_port
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "ci-artifacts"
+BROWSER_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("COUNSEL_ALIGN_REQUIRE_BROWSER") == "1":
+        raise RuntimeError(f"browser tests required but no Chromium at {CHROMIUM}")
+    pytest.skip("no Chromium installed (apt-get install chromium)", allow_module_level=True)
+
+
+@pytest.fixture
+def app_url(tmp_path):
+    store = RankingStore(str(tmp_path / "prefs.db"))
+    prompt_id = store.add_prompt(
+        "p0", [{"role": "user", "content": "<b>bold?</b><script>window.hacked=1</script> I feel alone."}]
+    )
+    store.add_candidates(
+        prompt_id, ["That sounds lonely. What has that been like?", "Cheer up.", "Just get over it."], source="m"
+    )
+    store.add_annotator("dana", PASSWORD)
+    port = free_port()
+    app = launch(store, LabelSettings(annotators_per_item=1), "127.0.0.1", port, block=False)
+    yield store, f"http://127.0.0.1:{port}/"
+    app.close()
+
+
+def choose(page, elem_id: str, option: str) -> None:
+    page.click(f"#{elem_id} input")
+    page.locator(f"#{elem_id}").get_by_role("option", name=option, exact=True).click()
+
+
+def test_login_rank_with_tie_and_flag_then_stored(app_url):
+    from playwright.sync_api import sync_playwright
+
+    store, url = app_url
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_FLAGS)
+        page = browser.new_page(viewport={"width": 1200, "height": 1400})
+        page.goto(url)
+        page.fill("input[type=text]", "dana")
+        page.fill("input[type=password]", PASSWORD)
+        page.click("button:has-text('Login')")
+        page.wait_for_selector("#reply-2 textarea", timeout=30000)
+        page.wait_for_function("document.querySelector('#reply-0 textarea').value.length > 0")
+        conversation = page.input_value("#conversation textarea")
+        assert "<script>window.hacked=1</script>" in conversation  # shown as text...
+        assert page.evaluate("window.hacked") is None  # ...never run
+
+        replies = [page.input_value(f"#reply-{i} textarea") for i in range(3)]
+        best = replies.index("That sounds lonely. What has that been like?")
+        unsafe = replies.index("Just get over it.")
+        for i in range(3):
+            choose(page, f"rank-{i}", "1" if i == best else "2")  # the other two tie
+        page.check(f"#unsafe-{unsafe} input")
+        page.fill("#rationale textarea", "reflective reply best; the others tie")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "ranking-app.png"), full_page=True)
+        page.click("#submit")
+        page.wait_for_selector("text=Nothing left to rank", timeout=30000)
+        browser.close()
+
+    [ranking] = store.rankings()
+    by_text = {c.text: ranking["entries"][c.id] for c in store.candidates(1)}
+    assert by_text["That sounds lonely. What has that been like?"].rank == 1
+    assert by_text["Cheer up."].rank == by_text["Just get over it."].rank == 2
+    assert by_text["Just get over it."].unsafe and not by_text["Cheer up."].unsafe
