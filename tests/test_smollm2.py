@@ -49,6 +49,11 @@ def test_demo_runs_then_skips_finished_stages(model_cache, monkeypatch, tmp_path
     assert (tmp_path / "sft" / "merged" / "model.safetensors").is_file()
     replies = json.loads((tmp_path / "sample_replies.json").read_text())
     assert len(replies) == 4 and all(r["SFT"] for r in replies)
+    assert "align label --db" in first.stdout
+    from annotate.store import RankingStore
+
+    counts = RankingStore(str(tmp_path / "preferences.db")).counts()
+    assert counts["prompts"] >= 8 + 113 and counts["candidates"] > 113 * 4  # SFT candidates + written set
 
     again = align("demo", "--root", str(tmp_path), timeout=900)
     assert again.returncode == 0, again.stderr

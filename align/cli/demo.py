@@ -1,8 +1,9 @@
 """`align demo`: the platform's main job on the built-in defaults, each stage skipped once done.
 
-Today it runs the SFT stage and shows the fine-tuned model's replies to held-out client
-messages beside the base model's. Later stages (preferences, reward model, DPO, PPO,
-evaluation) join this loop as they land.
+Today it runs the SFT stage, shows the fine-tuned model's replies to held-out client
+messages beside the base model's, and queues fresh SFT candidates in the preference store
+for the ranking app (with the written sample rankings imported beside them). Later stages
+(reward model, DPO, PPO, evaluation) join this loop as they land.
 """
 
 from __future__ import annotations
@@ -105,4 +106,43 @@ def cmd_demo(args: argparse.Namespace) -> int:
     (root / "sample_replies.json").write_text(json.dumps(shown, indent=2, ensure_ascii=False))
     print(f"\nSFT checkpoint: {sft.path}")
     print(f"replies saved to {root / 'sample_replies.json'}; chat with it: align chat --model {sft.path}")
+
+    db = queue_for_ranking(sft, demo.get("preferences", {}), root, config["model"]["system_prompt"])
+    print(
+        f"\nTo rank the SFT model's candidates in the browser:\n  align users add YOUR_NAME --role admin --db {db}"
+        f"\n  align label --db {db}    # then open http://127.0.0.1:7860"
+    )
     return 0
+
+
+def queue_for_ranking(sft: RunDirectory, settings: dict[str, Any], root: Path, system_prompt: str) -> Path:
+    """Put fresh SFT candidates in the preference store for therapists, beside the written rankings.
+
+    The project's written preference set stands in for live therapists in the later stages;
+    it is imported under the account 'sample-author' so it flows through the same export.
+    """
+    from align.generation import SamplingSettings
+    from align.schema import SAMPLE_DATA_DIR
+    from annotate.export import import_written_rankings
+    from annotate.generate import generate_candidates, prompts_from_source
+    from annotate.store import RankingStore
+
+    db = root / "preferences.db"
+    store = RankingStore(str(db))
+    prompts = prompts_from_source(settings.get("prompts", "sample:test"))[: int(settings.get("max_prompts", 8))]
+    counts = generate_candidates(
+        store,
+        str(sft.path),
+        prompts,
+        int(settings.get("n", 4)),
+        SamplingSettings(int(settings.get("max_new_tokens", 120)), do_sample=True),
+        seed=0,
+        system_prompt=system_prompt,
+    )
+    print(f"[preferences] {counts['generated']} new SFT candidates for {counts['prompts']} prompts queued in {db}")
+    imported = import_written_rankings(store, SAMPLE_DATA_DIR / "preferences" / "train.jsonl")
+    print(
+        f"[preferences] written sample rankings (standing in for therapists): {imported['imported']} imported, "
+        f"{imported['already_present']} already there"
+    )
+    return db
