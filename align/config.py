@@ -80,7 +80,6 @@ class Recipe:
     name: str
     sections: dict[str, type]
     trainer_config: str  # dotted path of the TRL config class, imported only when needed
-    description: str = ""
     train_defaults: dict[str, Any] = field(default_factory=dict)  # our defaults, under the user's values
     reserved_train_keys: tuple[str, ...] = ("output_dir",)
 

@@ -12,7 +12,7 @@ import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
-from annotate.models import Annotator, Assignment, Candidate, Prompt
+from annotate.models import Annotator, Assignment, Prompt
 from annotate.redact import redact
 from annotate.store import CandidateJudgement, RankingStore
 
@@ -99,7 +99,7 @@ def load_item(store: RankingStore, settings: LabelSettings, username: str | None
         return ItemView(None, progress=progress, message="Nothing left to rank. Thank you!")
     with store.session() as session:
         prompt = session.get(Prompt, assignment.prompt_id)
-        texts = {c.id: c.text for c in session.query(Candidate).filter(Candidate.prompt_id == prompt.id)}
+    texts = {c.id: c.text for c in store.candidates(prompt.id)}
     shown = assignment.shown_order[: settings.max_candidates]
     conversation = [
         {

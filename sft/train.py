@@ -46,7 +46,6 @@ SFT_TRAIN_DEFAULTS: dict[str, Any] = {
 
 RECIPE = Recipe(
     name="sft",
-    description="supervised fine-tuning on counseling conversations (TRL SFTTrainer)",
     sections={"model": ModelSection, "data": SFTDataSection, "peft": PeftSection, "run": RunSection},
     trainer_config="trl.SFTConfig",
     train_defaults=SFT_TRAIN_DEFAULTS,
