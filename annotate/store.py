@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import random
 import secrets
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,6 +30,8 @@ from annotate.models import Annotator, Assignment, AuditEvent, Candidate, Prompt
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 ROLES = ("annotator", "admin")
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+_MIGRATION_LOCK = threading.Lock()  # Alembic keeps its running context in module globals
+_ASSIGNMENT_LOCK_KEY = 7_301_001  # any fixed number: the PostgreSQL advisory lock of next_assignment
 
 
 def hash_password(password: str) -> str:
@@ -96,7 +99,7 @@ def upgrade_schema(engine: Engine) -> None:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
+    with _MIGRATION_LOCK, engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
@@ -269,6 +272,10 @@ class RankingStore:
         annotator; the order is stored so position bias can be measured.
         """
         with self.session() as session:
+            if self.engine.dialect.name == "postgresql":
+                # One assignment decision at a time, as SQLite's BEGIN IMMEDIATE gives: otherwise two
+                # annotators can both count the last open slot of an item as free and both take it.
+                session.execute(select(func.pg_advisory_xact_lock(_ASSIGNMENT_LOCK_KEY)))
             open_item = session.scalar(
                 select(Assignment)
                 .where(Assignment.annotator_id == annotator_id, Assignment.status == "pending")
@@ -291,8 +298,9 @@ class RankingStore:
             )
             if prompt_id is None:
                 return None
-            session.execute(select(Prompt.id).where(Prompt.id == prompt_id).with_for_update())  # PostgreSQL row lock
-            order = list(session.scalars(select(Candidate.id).where(Candidate.prompt_id == prompt_id)))
+            order = list(
+                session.scalars(select(Candidate.id).where(Candidate.prompt_id == prompt_id).order_by(Candidate.id))
+            )
             random.Random(seed if seed is not None else secrets.randbits(32)).shuffle(order)
             assignment = Assignment(prompt_id=prompt_id, annotator_id=annotator_id, shown_order=order)
             session.add(assignment)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -141,3 +142,62 @@ def no_network(monkeypatch):
         return real_connect(self, address)
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+# ---------------------------------------------------------------- preference store backends
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A throwaway PostgreSQL server on loopback, started once per test session (see tests/postgres.py).
+
+    Skips the PostgreSQL tests where the server binaries or the psycopg driver are missing, unless
+    COUNSEL_ALIGN_REQUIRE_POSTGRES=1 (CI), where that is a failure.
+    """
+    from tests.postgres import PostgresServer, find_binaries
+
+    binaries = find_binaries()
+    missing = None
+    if binaries is None:
+        missing = "PostgreSQL server binaries not found (apt-get install postgresql)"
+    else:
+        try:
+            import psycopg  # noqa: F401
+        except ImportError:
+            missing = "the psycopg driver is not installed (pip install -r requirements.txt)"
+    if missing:
+        if os.environ.get("COUNSEL_ALIGN_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"{missing}, and COUNSEL_ALIGN_REQUIRE_POSTGRES=1")
+        pytest.skip(missing)
+    server = PostgresServer(binaries).start()
+    yield server
+    server.stop()
+
+
+def _fresh_store_url(request, folder: Path) -> tuple[str, Callable[[], None] | None]:
+    """A URL of an empty preference store of the requested backend; drops a PostgreSQL database afterwards."""
+    if request.param == "sqlite":
+        return str(folder / "prefs.db"), None
+    server = request.getfixturevalue("postgres_server")
+    url = server.create_database()
+    return url, lambda: server.drop_database(url)
+
+
+@pytest.fixture(params=BACKENDS)
+def store_url(request, tmp_path) -> Iterator[str]:
+    """An empty preference store for one test: a SQLite file path, or a new database on the test PostgreSQL."""
+    url, drop = _fresh_store_url(request, tmp_path)
+    yield url
+    if drop:
+        drop()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_store_url(request, tmp_path_factory) -> Iterator[str]:
+    """Like ``store_url``, shared by the tests of one module (e.g. a server started once per module)."""
+    url, drop = _fresh_store_url(request, tmp_path_factory.mktemp("store"))
+    yield url
+    if drop:
+        drop()

@@ -10,8 +10,8 @@ CLIENT = [{"role": "user", "content": "I keep crying at work."}]
 
 
 @pytest.fixture
-def store(tmp_path):
-    return RankingStore(str(tmp_path / "prefs.db"))
+def store(store_url):
+    return RankingStore(store_url)
 
 
 def rank(store, external_id, per_annotator):

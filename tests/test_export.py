@@ -13,8 +13,8 @@ CLIENT = [{"role": "user", "content": "My brother stopped calling me."}]
 
 
 @pytest.fixture
-def store(tmp_path):
-    return RankingStore(str(tmp_path / "prefs.db"))
+def store(store_url):
+    return RankingStore(store_url)
 
 
 def ranked_prompt(store, external_id, texts, rankings):
@@ -85,14 +85,13 @@ def test_export_writes_every_layout_without_leaking_prompts(store, tmp_path):
     assert len(load_from_disk(str(tmp_path / "out" / "preferences_dataset"))["train"]) == counts["preferences_train"]
 
 
-def test_sample_preferences_import_and_export_through_the_cli(tmp_path):
-    db = str(tmp_path / "prefs.db")
+def test_sample_preferences_import_and_export_through_the_cli(store_url, tmp_path):
     sample = ROOT / "align" / "sample_data" / "preferences" / "train.jsonl"
-    first = align("import-rankings", str(sample), "--db", db)
+    first = align("import-rankings", str(sample), "--db", store_url)
     assert first.returncode == 0, first.stderr
     assert "imported 113 rankings (0 were already" in first.stdout
-    assert "imported 0 rankings (113 were already" in align("import-rankings", str(sample), "--db", db).stdout
-    out = align("export", "--db", db, "--out", str(tmp_path / "out"))
+    assert "imported 0 rankings (113 were already" in align("import-rankings", str(sample), "--db", store_url).stdout
+    out = align("export", "--db", store_url, "--out", str(tmp_path / "out"))
     assert out.returncode == 0, out.stderr
     pairs = [json.loads(x) for x in (tmp_path / "out" / "preferences_train.jsonl").read_text().splitlines()]
     pairs += [json.loads(x) for x in (tmp_path / "out" / "preferences_test.jsonl").read_text().splitlines()]
@@ -101,6 +100,6 @@ def test_sample_preferences_import_and_export_through_the_cli(tmp_path):
     assert all(p["chosen"][0]["content"] != p["rejected"][0]["content"] for p in pairs)
 
 
-def test_export_of_an_empty_store_is_a_clear_error(tmp_path):
-    result = align("export", "--db", str(tmp_path / "empty.db"), "--out", str(tmp_path / "out"))
+def test_export_of_an_empty_store_is_a_clear_error(store_url, tmp_path):
+    result = align("export", "--db", store_url, "--out", str(tmp_path / "out"))
     assert result.returncode == 2 and "no ranked pairs to export yet" in result.stderr

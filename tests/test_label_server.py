@@ -1,4 +1,4 @@
-"""The ranking app served for real on loopback, driven over HTTP with gradio_client."""
+"""The ranking app served for real on loopback, driven over HTTP with gradio_client, on each store backend."""
 
 import socket
 
@@ -19,8 +19,8 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    store = RankingStore(str(tmp_path_factory.mktemp("label") / "prefs.db"))
+def server(module_store_url):
+    store = RankingStore(module_store_url)
     for p in range(3):
         prompt_id = store.add_prompt(f"p{p}", [{"role": "user", "content": f"client message {p}"}])
         store.add_candidates(prompt_id, [f"reply {p}.{c}" for c in range(3)], source="m")

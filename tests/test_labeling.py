@@ -16,8 +16,8 @@ CLIENT = [
 
 
 @pytest.fixture
-def store(tmp_path):
-    store = RankingStore(str(tmp_path / "prefs.db"))
+def store(store_url):
+    store = RankingStore(store_url)
     for p in range(2):
         prompt_id = store.add_prompt(f"p{p}", CLIENT)
         store.add_candidates(prompt_id, [f"reply {p}.{c} <script>alert(1)</script>" for c in range(3)], source="runs/x")

@@ -1,4 +1,5 @@
-"""The preference store on a real SQLite file: schema by migration, idempotent writes, hashed passwords."""
+"""The preference store on a real SQLite file and a real PostgreSQL server: schema by migration,
+idempotent writes, hashed passwords, assignments that hold under concurrency."""
 
 import pytest
 from sqlalchemy import inspect, text
@@ -11,15 +12,19 @@ CLIENT = [{"role": "user", "content": "I have not slept properly in weeks."}]
 
 
 @pytest.fixture
-def store(tmp_path):
-    return RankingStore(str(tmp_path / "prefs.db"))
+def store(store_url):
+    return RankingStore(store_url)
 
 
-def test_new_store_has_the_migrated_schema_in_wal_mode(store):
+def test_new_store_has_the_migrated_schema(store):
     with store.engine.connect() as connection:
-        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
-        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        if store.engine.dialect.name == "sqlite":
+            assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        else:
+            assert store.engine.dialect.name == "postgresql"
+            assert connection.execute(text("SHOW server_encoding")).scalar() == "UTF8"
     tables = set(inspect(store.engine).get_table_names())
     assert set(Base.metadata.tables) <= tables
 
@@ -33,10 +38,9 @@ def test_migrations_match_the_models(store):
     assert differences == []
 
 
-def test_data_survives_reopening(tmp_path):
-    path = str(tmp_path / "prefs.db")
-    prompt_id = RankingStore(path).add_prompt("p1", CLIENT, topic="sleep", risk="none")
-    reopened = RankingStore(path)
+def test_data_survives_reopening(store_url):
+    prompt_id = RankingStore(store_url).add_prompt("p1", CLIENT, topic="sleep", risk="none")
+    reopened = RankingStore(store_url)
     assert reopened.add_prompt("p1", CLIENT) == prompt_id
     assert reopened.counts()["prompts"] == 1
 
@@ -181,21 +185,20 @@ def test_an_assignment_is_submitted_once_and_only_by_its_owner(store):
     assert len(store.rankings()) == 1
 
 
-def test_concurrent_annotators_lose_nothing_and_never_overfill_an_item(tmp_path):
+def test_concurrent_annotators_lose_nothing_and_never_overfill_an_item(store_url):
     """25 annotators in parallel threads, each with its own store connection, rank until nothing is left."""
     from concurrent.futures import ThreadPoolExecutor
 
     from annotate.store import CandidateJudgement
 
-    path = str(tmp_path / "prefs.db")
-    setup = RankingStore(path)
+    setup = RankingStore(store_url)
     for p in range(40):
         prompt_id = setup.add_prompt(f"p{p}", CLIENT)
         setup.add_candidates(prompt_id, [f"reply {p}.{c}" for c in range(3)], source="m")
     annotators = [setup.add_annotator(f"a{i:02d}", "long enough pw") for i in range(25)]
 
     def work(annotator_id: int) -> int:
-        store = RankingStore(path)
+        store = RankingStore(store_url)
         done = 0
         while (item := store.next_assignment(annotator_id, annotators_per_item=3)) is not None:
             store.submit_ranking(item.id, annotator_id, {c: CandidateJudgement(1) for c in item.shown_order})
