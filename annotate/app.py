@@ -5,11 +5,58 @@ Text is shown in plain text boxes, so a message containing HTML or script shows 
 
 from typing import Any
 
-from annotate.labeling import ItemView, LabelSettings, LoginGuard, admin_summary, load_item, skip, submit
+from annotate.labeling import (
+    HOTKEY_HELP,
+    ItemView,
+    LabelSettings,
+    LoginGuard,
+    admin_summary,
+    apply_hotkeys,
+    load_item,
+    skip,
+    submit,
+)
 from annotate.store import RankingError, RankingStore
 
 RATINGS = ("empathy", "safety", "helpfulness")
 RATING_CHOICES = ["", "1", "2", "3", "4", "5"]
+
+# Keyboard shortcuts: the page turns each key press into a short command ("rank:a", "tie:b",
+# "unsafe:c") appended to a hidden text box (Esc empties it); the server replays the commands
+# onto a blank form with `apply_hotkeys`, so the rules live in Python. Enter clicks submit.
+HOTKEY_SCRIPT = """
+<script>
+(() => {
+  let flagNext = false;
+  document.addEventListener("keydown", (e) => {
+    const t = e.target;
+    const editable = t && !t.readOnly && !t.disabled;
+    const typing = editable && (t.tagName === "TEXTAREA" || (t.tagName === "INPUT" && t.type !== "checkbox"));
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey || !typing)) {
+      const button = document.querySelector("#submit");
+      if (button) { e.preventDefault(); button.click(); }
+      return;
+    }
+    if (typing || e.altKey || e.ctrlKey || e.metaKey) return;
+    let command = null;
+    if (flagNext && /^[a-fA-F]$/.test(e.key)) command = "unsafe:" + e.key.toLowerCase();
+    else if (e.key === "u") { flagNext = true; return; }
+    else if (/^[a-f]$/.test(e.key)) command = "rank:" + e.key;
+    else if (/^[A-F]$/.test(e.key)) command = "tie:" + e.key.toLowerCase();
+    else if (e.key === "Escape") command = "clear";
+    flagNext = false;
+    const box = document.querySelector("#hotkey textarea");
+    if (!command || !box) return;
+    e.preventDefault();
+    // The box holds every shortcut pressed on this item; the server replays them all, so a
+    // reply that is slower than the next key press never loses a key.
+    box.value = command === "clear" ? "" : (box.value ? box.value + " " : "") + command;
+    box.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+})();
+</script>
+"""
+HIDDEN_CSS = "#hotkey { display: none !important; }"
 
 
 def format_conversation(conversation: list[dict[str, str]]) -> str:
@@ -30,6 +77,7 @@ def build_app(store: RankingStore, settings: LabelSettings):
         n = len(view.replies)
         out: list[Any] = [
             view.assignment_id,
+            n,
             f"**Progress:** {view.progress}",
             view.message,
             format_conversation(view.conversation) if view.assignment_id else "",
@@ -42,7 +90,7 @@ def build_app(store: RankingStore, settings: LabelSettings):
                 False,
                 *[""] * len(RATINGS),
             ]
-        out.append("")
+        out += ["", ""]  # rationale and the shortcut history start empty
         return out
 
     def guarded(action):
@@ -55,11 +103,13 @@ def build_app(store: RankingStore, settings: LabelSettings):
 
     with gr.Blocks(title="counsel-align: rank replies", analytics_enabled=False) as app:
         assignment = gr.State(None)
+        reply_count = gr.State(0)
         with gr.Tab("Rank"):
             progress = gr.Markdown()
             message = gr.Markdown()
             with gr.Accordion("Guidelines", open=False):
                 gr.Markdown(settings.guidelines)
+                gr.Markdown(HOTKEY_HELP)
             conversation = gr.Textbox(label="Conversation", interactive=False, lines=6, elem_id="conversation")
             slots, widgets = [], []
             for i in range(k):
@@ -75,14 +125,18 @@ def build_app(store: RankingStore, settings: LabelSettings):
                 slots.append((group, reply, rank, unsafe, ratings))
                 widgets += [group, reply, rank, unsafe, *ratings]
             rationale = gr.Textbox(label="Why this order? (optional)", elem_id="rationale")
+            hotkey = gr.Textbox(elem_id="hotkey", container=False)  # hidden channel for keyboard shortcuts
             with gr.Row():
                 submit_button = gr.Button("Submit ranking", variant="primary", elem_id="submit")
                 skip_button = gr.Button("Skip", elem_id="skip")
         with gr.Tab("Admin"):
             refresh = gr.Button("Refresh", elem_id="admin-refresh")
-            admin_view = gr.JSON(label="Progress and agreement")
+            agreement = gr.Markdown(elem_id="admin-agreement")
+            people = gr.Dataframe(label="Annotators", interactive=False, elem_id="admin-annotators")
+            done_plot = gr.BarPlot(x="annotator", y="done", title="Rankings done per annotator", elem_id="admin-plot")
+            disagreement = gr.Dataframe(label="Most disagreement (lowest alpha first)", interactive=False)
 
-        outputs = [assignment, progress, message, conversation, *widgets, rationale]
+        outputs = [assignment, reply_count, progress, message, conversation, *widgets, rationale, hotkey]
 
         def on_load(request: gr.Request):
             return guarded(lambda: load_item(store, settings, user_of(request)))
@@ -114,16 +168,34 @@ def build_app(store: RankingStore, settings: LabelSettings):
             return guarded(lambda: skip(store, settings, user_of(request), assignment_id))
 
         def on_admin(request: gr.Request):
+            import pandas as pd
+
             try:
-                return admin_summary(store, user_of(request))
+                summary = admin_summary(store, user_of(request))
             except PermissionError as exc:
                 raise gr.Error(f"Not allowed: {exc}") from None
+            alpha = summary["overall_alpha"]
+            shown_alpha = "not defined yet" if alpha is None else f"{alpha:.3f}"
+            headline = (
+                f"**Krippendorff's alpha (ordinal, all items):** {shown_alpha} from {summary['rankings']} rankings"
+            )
+            people_table = pd.DataFrame(summary["annotators"])
+            items = pd.DataFrame(summary["most_disagreement"], columns=["item", "alpha"])
+            return headline, people_table, people_table[["annotator", "done"]], items
+
+        def on_hotkey(commands, n):
+            ranks, unsafe_flags = apply_hotkeys(commands, n, k)
+            return [v for r, u in zip(ranks, unsafe_flags, strict=True) for v in (str(r) if r else None, u)]
 
         form = [w for _, _, rank, unsafe, ratings in slots for w in (rank, unsafe, *ratings)]
         app.load(on_load, outputs=outputs, api_name="load_item")
         submit_button.click(on_submit, inputs=[assignment, rationale, *form], outputs=outputs, api_name="submit")
         skip_button.click(on_skip, inputs=[assignment], outputs=outputs, api_name="skip")
-        refresh.click(on_admin, outputs=[admin_view], api_name="admin")
+        refresh.click(on_admin, outputs=[agreement, people, done_plot, disagreement], api_name="admin")
+        rank_and_flag = [w for _, _, rank, unsafe, _ in slots for w in (rank, unsafe)]
+        hotkey.change(
+            on_hotkey, inputs=[hotkey, reply_count], outputs=rank_and_flag, api_name=False, trigger_mode="always_last"
+        )
     return app
 
 
@@ -141,5 +213,7 @@ def launch(store: RankingStore, settings: LabelSettings, host: str, port: int, b
         show_error=True,
         ssr_mode=False,
         share=False,
+        head=HOTKEY_SCRIPT,
+        css=HIDDEN_CSS,
     )
     return app

@@ -170,16 +170,12 @@ def _net_wins(pairs: list[dict[str, Any]]) -> dict[int, int]:
     return dict(net)
 
 
-def import_written_rankings(store: RankingStore, path: str | Path, annotator: str = "sample-author") -> dict[str, int]:
-    """Load rankings written in the sample-preference layout (prompt, replies, ranking tiers) into the store.
+def read_written_rankings(path: str | Path) -> list[tuple[int, dict[str, Any]]]:
+    """Rows of the sample-preference layout with their line numbers, each ranking checked.
 
     Each row: ``{"id", "prompt": [messages], "replies": [{"id", "text"}...], "ranking": [[best ids], ...]}``.
-    Importing the same file again adds nothing.
     """
-    from annotate.store import CandidateJudgement, RankingError
-
-    annotator_id = store.ensure_annotator(annotator)
-    added = skipped = 0
+    rows = []
     for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
@@ -188,11 +184,25 @@ def import_written_rankings(store: RankingStore, path: str | Path, annotator: st
         ranked = [rid for tier in row["ranking"] for rid in tier]
         if sorted(ranked) != sorted(reply_ids):
             raise ValueError(f"{path}: line {number}: ranking {row['ranking']} must name each reply id once")
-        prompt_id = store.add_prompt(row["id"], row["prompt"], topic=row.get("topic"), risk=row.get("risk"))
-        candidate_ids = store.add_candidates(
-            prompt_id, [r["text"] for r in row["replies"]], source=f"written:{Path(path).name}"
-        )
-        by_reply = dict(zip(reply_ids, candidate_ids, strict=True))
+        rows.append((number, row))
+    return rows
+
+
+def _add_written_item(store: RankingStore, row: dict[str, Any], source: str) -> tuple[int, dict[str, int]]:
+    """Store a written row's prompt and replies; return the prompt id and candidate id per reply id."""
+    prompt_id = store.add_prompt(row["id"], row["prompt"], topic=row.get("topic"), risk=row.get("risk"))
+    candidate_ids = store.add_candidates(prompt_id, [r["text"] for r in row["replies"]], source=source)
+    return prompt_id, dict(zip([r["id"] for r in row["replies"]], candidate_ids, strict=True))
+
+
+def import_written_rankings(store: RankingStore, path: str | Path, annotator: str = "sample-author") -> dict[str, int]:
+    """Load rankings written in the sample-preference layout into the store; importing again adds nothing."""
+    from annotate.store import CandidateJudgement, RankingError
+
+    annotator_id = store.ensure_annotator(annotator)
+    added = skipped = 0
+    for _, row in read_written_rankings(path):
+        prompt_id, by_reply = _add_written_item(store, row, source=f"written:{Path(path).name}")
         judgements = {
             by_reply[rid]: CandidateJudgement(rank) for rank, tier in enumerate(row["ranking"], 1) for rid in tier
         }
@@ -202,3 +212,21 @@ def import_written_rankings(store: RankingStore, path: str | Path, annotator: st
         except RankingError:
             skipped += 1  # already imported
     return {"imported": added, "already_present": skipped}
+
+
+def import_gold_items(store: RankingStore, path: str | Path) -> int:
+    """Add gold items (same layout; the first tier names the one known best reply) for every annotator to rank.
+
+    Annotators see them like any other item; the admin page reports how often each one ranks
+    the known best reply first.
+    """
+    rows = read_written_rankings(path)
+    for number, row in rows:
+        if len(row["ranking"][0]) != 1:
+            raise ValueError(
+                f"{path}: line {number}: a gold item needs exactly one best reply, found {row['ranking'][0]}"
+            )
+    for _, row in rows:
+        prompt_id, by_reply = _add_written_item(store, row, source=f"gold:{Path(path).name}")
+        store.set_gold(prompt_id, by_reply[row["ranking"][0][0]])
+    return len(rows)

@@ -12,6 +12,8 @@ import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
+
 from annotate.models import Annotator, Assignment, Prompt
 from annotate.redact import redact
 from annotate.store import CandidateJudgement, RankingStore
@@ -31,6 +33,7 @@ examples of good replies. Ratings (1-5) and the rationale are optional.
 @dataclass
 class LabelSettings:
     annotators_per_item: int = 2
+    gold_every: int = 10  # every N-th item is a gold item (known best reply) while any is left
     max_candidates: int = 6  # the app has this many reply slots
     redact: bool = True
     redact_names: tuple[str, ...] = ()
@@ -93,7 +96,7 @@ def progress_text(store: RankingStore, annotator_id: int) -> str:
 def load_item(store: RankingStore, settings: LabelSettings, username: str | None) -> ItemView:
     """The annotator's open item, or the next one; candidates blinded and in their stored order."""
     annotator = current_annotator(store, username)
-    assignment = store.next_assignment(annotator.id, settings.annotators_per_item)
+    assignment = store.next_assignment(annotator.id, settings.annotators_per_item, gold_every=settings.gold_every)
     progress = progress_text(store, annotator.id)
     if assignment is None:
         return ItemView(None, progress=progress, message="Nothing left to rank. Thank you!")
@@ -151,6 +154,48 @@ def skip(store: RankingStore, settings: LabelSettings, username: str | None, ass
     return load_item(store, settings, username)
 
 
+HOTKEY_HELP = (
+    "**Keyboard:** press the replies' letters from best to worst (`a`, `c`, `b`...); "
+    "`Shift`+letter ties a reply with the one before; `u` then a letter flags it unsafe; "
+    "`Esc` starts again; `Enter` submits (`Ctrl+Enter` inside the rationale box). Shortcuts replace "
+    "ranks picked with the mouse."
+)
+
+
+def apply_hotkey(key: str, ranks: list[int | None], unsafe: list[bool], n: int) -> tuple[list[int | None], list[bool]]:
+    """The form after one keyboard shortcut (sent by the page as ``rank:a``, ``tie:b`` or ``unsafe:c``).
+
+    ``rank:x`` gives reply x the next rank, ``tie:x`` the same rank as the last one given; a reply
+    ranked again moves. Ranks stay 1, 2, 3... so the dropdowns always show a valid ranking.
+    """
+    ranks, unsafe = list(ranks), list(unsafe)
+    action, _, letter = key.partition(":")
+    slot = ord(letter) - ord("a") if len(letter) == 1 else -1
+    if not 0 <= slot < n:
+        return ranks, unsafe  # a letter with no reply behind it
+    if action == "unsafe":
+        unsafe[slot] = not unsafe[slot]
+        return ranks, unsafe
+    ranks[slot] = None
+    order = {r: i + 1 for i, r in enumerate(sorted({r for r in ranks if r is not None}))}
+    ranks = [order[r] if r is not None else None for r in ranks]
+    last = max(order.values(), default=0)
+    if action == "rank":
+        ranks[slot] = last + 1
+    elif action == "tie":
+        ranks[slot] = max(last, 1)
+    return ranks, unsafe
+
+
+def apply_hotkeys(commands: str, n: int, slots: int) -> tuple[list[int | None], list[bool]]:
+    """The form after replaying every shortcut pressed on an item (space-separated commands) onto a blank one."""
+    ranks: list[int | None] = [None] * slots
+    unsafe = [False] * slots
+    for command in commands.split():
+        ranks, unsafe = apply_hotkey(command, ranks, unsafe, n)
+    return ranks, unsafe
+
+
 def _dense(judgements: dict[int, CandidateJudgement]) -> dict[int, CandidateJudgement]:
     """Ranks as given in the form (e.g. 1, 3, 3) made dense (1, 2, 2): only their order matters."""
     order = {rank: i + 1 for i, rank in enumerate(sorted({j.rank for j in judgements.values()}))}
@@ -160,15 +205,33 @@ def _dense(judgements: dict[int, CandidateJudgement]) -> dict[int, CandidateJudg
 
 
 def admin_summary(store: RankingStore, username: str | None) -> dict:
-    """Progress per annotator and agreement; admins only."""
+    """What the admin page shows, as table rows: progress and gold accuracy per annotator,
+    overall agreement, and the items annotators disagree on most. Admins only."""
     from annotate.agreement import agreement_report
 
     if current_annotator(store, username).role != "admin":
         raise PermissionError("the admin page is for admins only")
-    annotators = store.annotators()
-    names = {a.id: a.username for a in annotators}
-    people = [{"annotator": a.username, "role": a.role, "active": a.active, **store.progress(a.id)} for a in annotators]
     report = agreement_report(store)
-    report["per_item_alpha"] = {f"prompt {p}": a for p, a in report["per_item_alpha"].items()}
-    report["gold_accuracy"] = {names[a]: acc for a, acc in report["gold_accuracy"].items()}
-    return {"annotators": people, "agreement": report}
+    with store.session() as session:
+        item_names = dict(session.execute(select(Prompt.id, Prompt.external_id)).all())
+    gold = report["gold_accuracy"]
+    people = [
+        {
+            "annotator": a.username,
+            "role": a.role,
+            "active": a.active,
+            **store.progress(a.id),
+            "gold_accuracy": None if a.id not in gold else round(gold[a.id], 3),
+        }
+        for a in store.annotators()
+    ]
+    per_item = report["per_item_alpha"]
+    return {
+        "overall_alpha": report["overall_alpha"],
+        "rankings": report["rankings"],
+        "annotators": people,
+        "most_disagreement": [
+            {"item": item_names[p], "alpha": round(per_item[p], 3)} for p in report["most_disagreement"]
+        ],
+        "per_item_alpha": {item_names[p]: a for p, a in per_item.items()},
+    }

@@ -263,13 +263,15 @@ class RankingStore:
     # ---------------------------------------------------------------- assignments and rankings
 
     def next_assignment(
-        self, annotator_id: int, annotators_per_item: int = 1, seed: int | None = None
+        self, annotator_id: int, annotators_per_item: int = 1, seed: int | None = None, gold_every: int = 0
     ) -> Assignment | None:
         """The annotator's open item (so they resume where they left off), else a new one, else None.
 
         A new item is one with candidates that this annotator has never had and that fewer than
-        ``annotators_per_item`` people were given. Candidates are shown in an order shuffled per
-        annotator; the order is stored so position bias can be measured.
+        ``annotators_per_item`` people were given. Gold items (known best reply) go to everyone:
+        with ``gold_every=N`` every N-th new item is a gold one while any is left for this
+        annotator, and the rest follow once the ordinary items run out. Candidates are shown in
+        an order shuffled per annotator; the order is stored so position bias can be measured.
         """
         with self.session() as session:
             if self.engine.dialect.name == "postgresql":
@@ -283,19 +285,13 @@ class RankingStore:
             )
             if open_item is not None:
                 return open_item
-            taken = select(Assignment.prompt_id).where(Assignment.annotator_id == annotator_id)
-            load = (
-                select(Assignment.prompt_id, func.count(Assignment.id).label("n"))
-                .group_by(Assignment.prompt_id)
-                .subquery()
-            )
-            prompt_id = session.scalar(
-                select(Prompt.id)
-                .where(Prompt.id.in_(select(Candidate.prompt_id)), Prompt.id.not_in(taken))
-                .outerjoin(load, load.c.prompt_id == Prompt.id)
-                .where(func.coalesce(load.c.n, 0) < annotators_per_item)
-                .order_by(func.coalesce(load.c.n, 0), Prompt.id)
-            )
+            had = session.scalar(select(func.count(Assignment.id)).where(Assignment.annotator_id == annotator_id))
+            gold_turn = gold_every > 0 and (had + 1) % gold_every == 0
+            prompt_id = _next_gold_item(session, annotator_id) if gold_turn else None
+            if prompt_id is None:
+                prompt_id = _next_ordinary_item(session, annotator_id, annotators_per_item)
+            if prompt_id is None:
+                prompt_id = _next_gold_item(session, annotator_id)
             if prompt_id is None:
                 return None
             order = list(
@@ -412,6 +408,29 @@ class RankingStore:
                     }
                 )
             return out
+
+
+def _next_ordinary_item(session: Session, annotator_id: int, annotators_per_item: int) -> int | None:
+    """The least-assigned non-gold item with candidates that this annotator never had and that has room."""
+    taken = select(Assignment.prompt_id).where(Assignment.annotator_id == annotator_id)
+    load = select(Assignment.prompt_id, func.count(Assignment.id).label("n")).group_by(Assignment.prompt_id).subquery()
+    return session.scalar(
+        select(Prompt.id)
+        .where(Prompt.id.in_(select(Candidate.prompt_id)), Prompt.id.not_in(taken), Prompt.is_gold.is_(False))
+        .outerjoin(load, load.c.prompt_id == Prompt.id)
+        .where(func.coalesce(load.c.n, 0) < annotators_per_item)
+        .order_by(func.coalesce(load.c.n, 0), Prompt.id)
+    )
+
+
+def _next_gold_item(session: Session, annotator_id: int) -> int | None:
+    """The first gold item this annotator never had (gold items have no cap on annotators)."""
+    taken = select(Assignment.prompt_id).where(Assignment.annotator_id == annotator_id)
+    return session.scalar(
+        select(Prompt.id)
+        .where(Prompt.is_gold.is_(True), Prompt.id.in_(select(Candidate.prompt_id)), Prompt.id.not_in(taken))
+        .order_by(Prompt.id)
+    )
 
 
 def _judgement_problems(judgements: dict[int, CandidateJudgement], shown: list[int]) -> list[str]:

@@ -16,6 +16,7 @@ from annotate.labeling import LabelSettings
 from annotate.store import RankingStore
 from tests.test_label_server import PASSWORD, free_port
 
+BEST = "That sounds lonely. What has that been like?"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "ci-artifacts"
 BROWSER_FLAGS = [
@@ -44,10 +45,21 @@ def app_url(tmp_path):
         prompt_id, ["That sounds lonely. What has that been like?", "Cheer up.", "Just get over it."], source="m"
     )
     store.add_annotator("dana", PASSWORD)
+    store.add_annotator("boss", PASSWORD, role="admin")
     port = free_port()
     app = launch(store, LabelSettings(annotators_per_item=1), "127.0.0.1", port, block=False)
     yield store, f"http://127.0.0.1:{port}/"
     app.close()
+
+
+def open_logged_in(p, url: str, username: str):
+    browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_FLAGS)
+    page = browser.new_page(viewport={"width": 1200, "height": 1400})
+    page.goto(url)
+    page.fill("input[type=text]", username)
+    page.fill("input[type=password]", PASSWORD)
+    page.click("button:has-text('Login')")
+    return browser, page
 
 
 def choose(page, elem_id: str, option: str) -> None:
@@ -60,12 +72,7 @@ def test_login_rank_with_tie_and_flag_then_stored(app_url):
 
     store, url = app_url
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_FLAGS)
-        page = browser.new_page(viewport={"width": 1200, "height": 1400})
-        page.goto(url)
-        page.fill("input[type=text]", "dana")
-        page.fill("input[type=password]", PASSWORD)
-        page.click("button:has-text('Login')")
+        browser, page = open_logged_in(p, url, "dana")
         page.wait_for_selector("#reply-2 textarea", timeout=30000)
         page.wait_for_function("document.querySelector('#reply-0 textarea').value.length > 0")
         conversation = page.input_value("#conversation textarea")
@@ -89,4 +96,38 @@ def test_login_rank_with_tie_and_flag_then_stored(app_url):
     by_text = {c.text: ranking["entries"][c.id] for c in store.candidates(1)}
     assert by_text["That sounds lonely. What has that been like?"].rank == 1
     assert by_text["Cheer up."].rank == by_text["Just get over it."].rank == 2
+    assert by_text["Just get over it."].unsafe and not by_text["Cheer up."].unsafe
+
+
+def test_rank_with_the_keyboard_then_admin_sees_progress(app_url):
+    from playwright.sync_api import sync_playwright
+
+    store, url = app_url
+    with sync_playwright() as p:
+        browser, page = open_logged_in(p, url, "dana")
+        page.wait_for_function("document.querySelector('#reply-0 textarea')?.value.length > 0", timeout=30000)
+        replies = [page.input_value(f"#reply-{i} textarea") for i in range(3)]
+        letters = "abc"
+        best, cheer, unsafe = (letters[replies.index(t)] for t in (BEST, "Cheer up.", "Just get over it."))
+        page.evaluate("document.activeElement.blur()")  # nothing focused, as after reading the replies
+        for key in (best, cheer, unsafe.upper(), "u", unsafe):  # best, next, the last tied with it, a flag
+            page.keyboard.press(key)
+        page.wait_for_function(f"document.querySelector('#unsafe-{letters.index(unsafe)} input').checked")
+        page.wait_for_function(f"document.querySelector('#rank-{letters.index(unsafe)} input').value === '2'")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("text=Nothing left to rank", timeout=30000)
+        browser.close()
+
+        browser, page = open_logged_in(p, url, "boss")
+        page.get_by_role("tab", name="Admin").click()
+        page.click("#admin-refresh")
+        page.wait_for_selector("#admin-annotators :text('dana')", timeout=30000)
+        page.wait_for_selector("text=Krippendorff's alpha")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "admin-page.png"), full_page=True)
+        browser.close()
+
+    [ranking] = store.rankings()
+    by_text = {c.text: ranking["entries"][c.id] for c in store.candidates(1)}
+    assert by_text[BEST].rank == 1 and by_text["Cheer up."].rank == by_text["Just get over it."].rank == 2
     assert by_text["Just get over it."].unsafe and not by_text["Cheer up."].unsafe

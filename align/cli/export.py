@@ -1,4 +1,4 @@
-"""`align export` (rankings -> training data) and `align import-rankings` (rankings made elsewhere -> store)."""
+"""`align export` (rankings -> training data), `align import-rankings` and `align import-gold` (into the store)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     add_db_argument(imp)
     imp.set_defaults(handler=cmd_import)
 
+    gold = commands.add_parser(
+        "import-gold", help="add gold items (a known best reply) that every annotator ranks, to measure accuracy"
+    )
+    gold.add_argument("file", help="same layout as import-rankings; the first ranking tier is the one best reply")
+    add_db_argument(gold)
+    gold.set_defaults(handler=cmd_import_gold)
+
 
 def cmd_export(args: argparse.Namespace) -> int:
     from annotate.export import export_preferences
@@ -43,4 +50,13 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     counts = import_written_rankings(RankingStore(args.db), args.file, args.annotator)
     print(f"imported {counts['imported']} rankings ({counts['already_present']} were already in {args.db})")
+    return 0
+
+
+def cmd_import_gold(args: argparse.Namespace) -> int:
+    from annotate.export import import_gold_items
+    from annotate.store import RankingStore
+
+    n = import_gold_items(RankingStore(args.db), args.file)
+    print(f"{n} gold items in {args.db}: every annotator gets them, mixed in with the other items")
     return 0
