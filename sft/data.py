@@ -13,14 +13,12 @@ the columns. Every problem names the file, the line or row, and the field.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from align.data_files import read_rows as read_source_rows
 from align.schema import DataError, conversation_problems, risk_problems, source_path
 
 SAMPLE_SPLITS = ("train", "validation", "test")
@@ -71,106 +69,11 @@ class SFTDataSection:
 # ---------------------------------------------------------------- reading rows
 
 
-def _decode_lines(path: Path) -> list[str]:
-    raw = path.read_bytes()
-    if not raw.strip():
-        raise DataError(str(path), ["the file is empty"])
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise DataError(
-            str(path), [f"line {line}: not valid UTF-8 (byte {exc.start}); save the file as UTF-8"]
-        ) from None
-    return text.splitlines()
-
-
-def _jsonl_rows(path: Path) -> Iterator[tuple[str, Any]]:
-    problems = []
-    rows = []
-    for number, line in enumerate(_decode_lines(path), start=1):
-        if not line.strip():
-            continue
-        try:
-            rows.append((f"line {number}", json.loads(line)))
-        except json.JSONDecodeError as exc:
-            problems.append(f"line {number}: invalid JSON ({exc.msg} at column {exc.colno})")
-    if problems:
-        raise DataError(str(path), problems)
-    yield from rows
-
-
-def _json_rows(path: Path) -> Iterator[tuple[str, Any]]:
-    try:
-        data = json.loads("\n".join(_decode_lines(path)))
-    except json.JSONDecodeError as exc:
-        raise DataError(str(path), [f"line {exc.lineno}: invalid JSON ({exc.msg})"]) from None
-    if isinstance(data, dict) and len(data) == 1 and isinstance(next(iter(data.values())), list):
-        data = next(iter(data.values()))  # {"data": [...]}
-    if not isinstance(data, list):
-        raise DataError(str(path), ["expected a JSON list of rows (or use .jsonl, one row per line)"])
-    for index, row in enumerate(data):
-        yield f"row {index}", row
-
-
-def _csv_rows(path: Path) -> Iterator[tuple[str, Any]]:
-    reader = csv.DictReader(io.StringIO("\n".join(_decode_lines(path)) + "\n"))
-    for row in reader:
-        yield f"line {reader.line_num}", row
-
-
-def _parquet_rows(path: Path) -> Iterator[tuple[str, Any]]:
-    import pyarrow.parquet as pq
-
-    try:
-        table = pq.read_table(path)
-    except Exception as exc:  # pyarrow raises several types for a broken file
-        raise DataError(str(path), [f"cannot read Parquet: {exc}"]) from None
-    if table.num_rows == 0:
-        raise DataError(str(path), ["the file has no rows"])
-    for index, row in enumerate(table.to_pylist()):
-        yield f"row {index}", row
-
-
-def _hub_rows(name: str) -> Iterator[tuple[str, Any]]:
-    import datasets
-
-    repo, _, split = name.partition(":")
-    try:
-        dataset = datasets.load_dataset(repo, split=split or "train")
-    except Exception as exc:  # datasets raises many types: missing repo, offline, bad split
-        raise DataError(f"hub:{name}", [f"cannot load dataset: {exc}"]) from None
-    for index, row in enumerate(dataset):
-        yield f"row {index}", row
-
-
-_READERS = {".jsonl": _jsonl_rows, ".json": _json_rows, ".csv": _csv_rows, ".parquet": _parquet_rows}
-
-
 def read_rows(source: str) -> list[tuple[str, dict[str, Any]]]:
-    """All rows of a source, each with its location (``line 12`` / ``row 3``) for error messages."""
+    """All rows of a source (``sample:SPLIT`` is the sample counseling data), each with its location."""
     if source.startswith("sample:"):
-        return read_rows(str(source_path(source)))
-    if source.startswith("hub:"):
-        rows = list(_hub_rows(source[4:]))
-    else:
-        path = Path(source)
-        if not path.is_file():
-            raise DataError(source, ["file not found"])
-        reader = _READERS.get(path.suffix.lower())
-        if reader is None:
-            raise DataError(source, [f"unsupported file type {path.suffix!r}; use one of {sorted(_READERS)}"])
-        rows = list(reader(path))
-    if not rows:
-        raise DataError(source, ["no rows found"])
-    bad = [
-        f"{where}: expected an object with named fields, found {type(row).__name__}"
-        for where, row in rows
-        if not isinstance(row, dict)
-    ]
-    if bad:
-        raise DataError(source, bad)
-    return rows
+        source = str(source_path(source))
+    return read_source_rows(source)
 
 
 # ---------------------------------------------------------------- layouts -> conversations
