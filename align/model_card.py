@@ -19,8 +19,19 @@ services; in the US call or text 988, in the UK and Ireland call Samaritans on 1
 """
 
 
-def write_model_card(run: RunDirectory, title: str, summary: dict[str, Any], config: dict[str, Any]) -> None:
-    """Write ``README.md``: what was trained from what, the key numbers, and how to use it."""
+def write_model_card(
+    run: RunDirectory,
+    title: str,
+    summary: dict[str, Any],
+    config: dict[str, Any],
+    usage: str | None = None,
+    details: str = "",
+) -> None:
+    """Write ``README.md``: what was trained from what, the key numbers, and how to use it.
+
+    ``usage`` is the command that uses the checkpoint (default: chat with it); ``details`` is
+    extra markdown placed after the results table (e.g. a stage's own report).
+    """
     info = run.info()
     base = info.get("base_model", {})
     data = info.get("data", {})
@@ -28,6 +39,7 @@ def write_model_card(run: RunDirectory, title: str, summary: dict[str, Any], con
     data_rows = "\n".join(
         f"- {split}: `{d.get('source')}` (sha256 `{d.get('sha256', 'n/a')}`)" for split, d in data.items()
     )
+    extra = f"{details.strip()}\n\n" if details.strip() else ""
     text = f"""# {title}: {run.name}
 
 - Recipe: `{info.get("recipe")}`; started {info.get("started")}
@@ -45,10 +57,10 @@ def write_model_card(run: RunDirectory, title: str, summary: dict[str, Any], con
 |---|---|
 {rows}
 
-## Use it
+{extra}## Use it
 
 ```bash
-align chat --model {run.path}
+{usage or f"align chat --model {run.path}"}
 ```
 
 Reproduce: `align run {info.get("recipe")} --config {run.path / "config.yaml"} run.name=<new-name>`

@@ -12,6 +12,7 @@ from types import ModuleType
 
 RECIPE_MODULES = {
     "sft": "sft.train",
+    "reward": "reward.train",
 }
 
 

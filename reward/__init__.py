@@ -1,3 +1,3 @@
-"""Reward-model training and scoring (`align run reward`, `align score`). Lands with issue #4."""
+"""Reward models: training (`align run reward`), the held-out report, and scoring (`align score`)."""
 
 import align  # noqa: F401

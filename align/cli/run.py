@@ -45,9 +45,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if recipe_name is None:
         raise ValueError(f"{args.config}: missing top-level 'recipe:' key (one of {sorted(RECIPE_MODULES)})")
     config = resolve(recipe_name, args.config, args.overrides)
-    counts = recipe_module(recipe_name).check_data(config)
+    module = recipe_module(recipe_name)
+    counts = module.check_data(config)
     described = ", ".join(f"{n} {split}" for split, n in counts.items())
-    print(f"ok: {args.config} is a valid {recipe_name!r} config; data: {described} conversations")
+    unit = getattr(module, "DATA_UNIT", "conversations")
+    print(f"ok: {args.config} is a valid {recipe_name!r} config; data: {described} {unit}")
     return 0
 
 
@@ -95,5 +97,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"run complete: {run.path}")
     for kind, path in metrics.get("saved", {}).items():
         print(f"  {kind}: {path}")
-    print(f"chat with it: align chat --model {run.path}")
+    for line in metrics.get("highlights", []):
+        print(f"  {line}")
+    print(metrics.get("use_it") or f"chat with it: align chat --model {run.path}")
     return 0
