@@ -8,13 +8,13 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Literal
 
 from align.config import PeftSection, Recipe, ResolvedConfig, RunSection
 from align.models import DEFAULT_MODEL
 from align.preference_data import PreferenceDataSection, load_preference_splits, source_fingerprint
 from align.runs import RunDirectory
+from align.training import load_kwargs, lora_config, save_weights
 
 log = logging.getLogger(__name__)
 
@@ -105,41 +105,13 @@ def as_dataset(pairs: list[dict[str, Any]], reward: RewardSection):
     return Dataset.from_list(rows)
 
 
-def build_peft_config(peft: PeftSection, head: str):
-    """LoRA on the backbone; the new reward head is trained fully (``modules_to_save``)."""
-    if peft.method == "full":
-        return None
-    from peft import LoraConfig
-
-    return LoraConfig(
-        r=peft.r,
-        lora_alpha=peft.alpha,
-        lora_dropout=peft.dropout,
-        target_modules=peft.target_modules,
-        task_type="SEQ_CLS",
-        modules_to_save=[head],
-    )
-
-
 def load_backbone(model_section: RewardModelSection, peft: PeftSection):
     """The reward model to train (a fresh one-scalar head on the backbone) and its tokenizer."""
-    import torch
-
     from align.models import load_tokenizer, resolve_model
     from reward.model import fp32_reward_head, load_reward_model
 
     resolved = resolve_model(model_section.path)
-    kwargs: dict[str, Any] = {}
-    if peft.method == "qlora":
-        if not torch.cuda.is_available():
-            raise RuntimeError("peft.method=qlora needs a CUDA GPU and bitsandbytes; on CPU use peft.method=lora")
-        from transformers import BitsAndBytesConfig
-
-        kwargs["quantization_config"] = BitsAndBytesConfig(
-            load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_compute_dtype=torch.bfloat16
-        )
-    # A full fine-tune keeps fp32 master weights (bf16 autocast still does the matmuls), as in SFT.
-    dtype = "float32" if peft.method == "full" and model_section.dtype == "auto" else model_section.dtype
+    dtype, kwargs = load_kwargs(model_section, peft)
     model = load_reward_model(resolved, dtype, model_section.trust_remote_code, **kwargs)
     fp32_reward_head(model)
     tokenizer = load_tokenizer(resolved, model_section.trust_remote_code)
@@ -176,7 +148,7 @@ def run(config: ResolvedConfig, run: RunDirectory, resume_from: str | None = Non
         train_dataset=as_dataset(train_pairs, reward),
         eval_dataset=as_dataset(validation_pairs, reward),
         processing_class=tokenizer,
-        peft_config=build_peft_config(peft, reward_head_name(model)),
+        peft_config=lora_config(peft, "SEQ_CLS", modules_to_save=[reward_head_name(model)]),  # the new head fully
     )
     (run.path / "trainer_args.json").write_text(args.to_json_string())
     if dropped := len(train_pairs) - len(trainer.train_dataset):
@@ -265,21 +237,3 @@ def model_card_section(report: dict[str, Any]) -> str:
         "Accuracy: share of validation pairs where the chosen reply gets the higher reward, with a Wilson "
         "interval. ECE: each pair counted in both orders, 10 equal-width bins (see `reward/report.py`).\n"
     )
-
-
-def save_weights(trainer, tokenizer, peft: PeftSection, run_path: Path) -> dict[str, str]:
-    """Save the adapter (LoRA plus the trained head) and/or a merged ordinary checkpoint."""
-    if peft.method == "full":
-        trainer.save_model(str(run_path / "model"))
-        tokenizer.save_pretrained(run_path / "model")
-        return {"model": str(run_path / "model")}
-    saved = {}
-    trainer.model.save_pretrained(run_path / "adapter")
-    tokenizer.save_pretrained(run_path / "adapter")
-    saved["adapter"] = str(run_path / "adapter")
-    if peft.merge and peft.method == "lora":
-        trainer.model = trainer.model.merge_and_unload()
-        trainer.model.save_pretrained(run_path / "merged")
-        tokenizer.save_pretrained(run_path / "merged")
-        saved["merged"] = str(run_path / "merged")
-    return saved

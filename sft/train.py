@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import logging
 import os
-from pathlib import Path
 from typing import Any
 
 from align.config import ModelSection, PeftSection, Recipe, ResolvedConfig, RunSection
 from align.runs import RunDirectory, file_fingerprint
+from align.training import load_policy, lora_config, save_weights
 from sft.data import SFTDataSection, load_conversations, with_system_prompt
 
 log = logging.getLogger(__name__)
@@ -77,46 +77,6 @@ def check_data(config: ResolvedConfig) -> dict[str, int]:
     return {"train": len(train), "validation": len(validation)}
 
 
-def build_peft_config(peft: PeftSection):
-    if peft.method == "full":
-        return None
-    from peft import LoraConfig
-
-    return LoraConfig(
-        r=peft.r,
-        lora_alpha=peft.alpha,
-        lora_dropout=peft.dropout,
-        target_modules=peft.target_modules,
-        task_type="CAUSAL_LM",
-    )
-
-
-def load_policy(model_section: ModelSection, peft: PeftSection):
-    """The model to fine-tune and its tokenizer, in the precision the hardware is fast at."""
-    import torch
-
-    from align.models import load_causal_lm, load_tokenizer, resolve_model
-
-    resolved = resolve_model(model_section.path)
-    kwargs: dict[str, Any] = {}
-    if peft.method == "qlora":
-        if not torch.cuda.is_available():
-            raise RuntimeError("peft.method=qlora needs a CUDA GPU and bitsandbytes; on CPU use peft.method=lora")
-        from transformers import BitsAndBytesConfig
-
-        kwargs["quantization_config"] = BitsAndBytesConfig(
-            load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_compute_dtype=torch.bfloat16
-        )
-    # A full fine-tune keeps fp32 master weights (bf16 autocast still does the matmuls): AdamW
-    # updates on bf16 weights lose most small steps to rounding.
-    dtype = "float32" if peft.method == "full" and model_section.dtype == "auto" else model_section.dtype
-    model = load_causal_lm(resolved, dtype, model_section.trust_remote_code, **kwargs)
-    if resolved.adapter:  # continuing from a LoRA run: fold its adapter in before adding ours
-        model = model.merge_and_unload()
-    tokenizer = load_tokenizer(resolved, model_section.trust_remote_code)
-    return model, tokenizer, resolved
-
-
 def run(config: ResolvedConfig, run: RunDirectory, resume_from: str | None = None) -> dict[str, Any]:
     """Fine-tune, evaluate before and after, save adapter/merged weights; return the metrics."""
     from transformers import set_seed
@@ -153,7 +113,7 @@ def run(config: ResolvedConfig, run: RunDirectory, resume_from: str | None = Non
         train_dataset=train_ds,
         eval_dataset=eval_ds,
         processing_class=tokenizer,
-        peft_config=build_peft_config(peft),
+        peft_config=lora_config(peft),
     )
     (run.path / "trainer_args.json").write_text(args.to_json_string())
 
@@ -183,21 +143,3 @@ def run(config: ResolvedConfig, run: RunDirectory, resume_from: str | None = Non
     summary_keys = ("eval_loss_before", "eval_loss_after", "train_loss", "train_steps", "train_examples")
     write_model_card(run, "SFT counseling model", {k: metrics[k] for k in summary_keys}, run.stored_config() or {})
     return metrics
-
-
-def save_weights(trainer, tokenizer, peft: PeftSection, run_path: Path) -> dict[str, str]:
-    """Save the adapter (LoRA) and/or a merged ordinary checkpoint; return where they went."""
-    saved = {}
-    if peft.method == "full":
-        trainer.save_model(str(run_path / "model"))
-        tokenizer.save_pretrained(run_path / "model")
-        return {"model": str(run_path / "model")}
-    trainer.model.save_pretrained(run_path / "adapter")
-    tokenizer.save_pretrained(run_path / "adapter")
-    saved["adapter"] = str(run_path / "adapter")
-    if peft.merge and peft.method == "lora":
-        merged = trainer.model.merge_and_unload()
-        merged.save_pretrained(run_path / "merged")
-        tokenizer.save_pretrained(run_path / "merged")
-        saved["merged"] = str(run_path / "merged")
-    return saved
