@@ -1,0 +1,197 @@
+"""Benchmark: latency of "submit a ranking and load the next item" in the ranking app.
+
+`align label` serves a SQLite store in its own process; N simulated annotators (one thread
+each, speaking the page's own protocol over HTTP keep-alive) log in and rank as fast as the
+server answers: no think time, so this is the app at saturation. Each timed call is
+the app's `submit` endpoint, which stores the ranking and returns the next item. The first
+calls of each annotator are a warm-up and not counted.
+
+    python bench/label_latency.py [--annotators 25] [--rankings-each 24]
+
+Target from the preference-collection issue: p95 under 150 ms with 25 concurrent annotators
+on a 2-core machine. Prints a table and writes bench/results/label_latency.json. A benchmark,
+not a test: the numbers depend on the machine (client threads share its cores with the server).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PASSWORD = "benchmark password"
+SLOTS, REPLIES, WARMUP = 6, 4, 3
+
+
+def start_server(db: str, port: int) -> subprocess.Popen:
+    import httpx
+
+    command = [sys.executable, "-m", "align.cli.main", "label", "--db", db, "--port", str(port)]
+    command += ["--annotators-per-item", "2", "--gold-every", "0"]
+    server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(400):
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/config", timeout=2).status_code in (200, 401):
+                return server
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    server.kill()
+    raise RuntimeError("align label did not start")
+
+
+def form(rng: random.Random) -> list:
+    """rationale, then per slot: rank, unsafe, empathy, safety, helpfulness."""
+    values: list = [""]
+    for slot in range(SLOTS):
+        values += [str(rng.randint(1, REPLIES)), False, "", "", ""] if slot < REPLIES else [None, False, "", "", ""]
+    return values
+
+
+class BrowserLikeSession:
+    """Talks to the app the way its page does: log in, join the queue, read the result from the event stream.
+
+    (gradio_client adds ~80 ms of its own per call on this machine, more than the server's work,
+    so it would measure the client rather than the app.)
+    """
+
+    def __init__(self, url: str, username: str) -> None:
+        import httpx
+
+        self.http = httpx.Client(base_url=url, timeout=60)
+        self.http.post("/login", data={"username": username, "password": PASSWORD}).raise_for_status()
+        self.endpoints = {d.get("api_name"): d["id"] for d in self.http.get("/config").json()["dependencies"]}
+        self.session = uuid.uuid4().hex
+
+    def call(self, api_name: str, data: list) -> list:
+        join = {"data": data, "fn_index": self.endpoints[api_name], "session_hash": self.session}
+        self.http.post(
+            "/gradio_api/queue/join", json=join | {"event_data": None, "trigger_id": None}
+        ).raise_for_status()
+        with self.http.stream("GET", "/gradio_api/queue/data", params={"session_hash": self.session}) as events:
+            for line in events.iter_lines():
+                message = json.loads(line[5:]) if line.startswith("data:") else {}
+                if message.get("msg") == "process_completed":
+                    if not message.get("success"):
+                        raise RuntimeError(f"{api_name} failed: {message.get('output')}")
+                    return message["output"]["data"]
+        raise RuntimeError(f"{api_name}: the event stream ended without a result")
+
+
+def annotate(
+    url: str, username: str, rankings: int, think_s: float, latencies: list[float], start: threading.Barrier
+) -> None:
+    rng = random.Random(username)
+    session = BrowserLikeSession(url, username)
+    session.call("load_item", [])
+    start.wait()
+    for i in range(rankings + WARMUP):
+        time.sleep(rng.uniform(0.5, 1.5) * think_s)  # reading and ranking the replies
+        began = time.perf_counter()
+        session.call("submit", [None, *form(rng)])  # the item id lives in the server-side session state
+        if i >= WARMUP:
+            latencies.append(time.perf_counter() - began)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def percentile(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+def measure(url: str, users: list[str], rankings_each: int, think_s: float) -> dict:
+    """Latency percentiles of every annotator's timed submits, all annotators at once."""
+    latencies: list[float] = []
+    start = threading.Barrier(len(users) + 1)
+    threads = [
+        threading.Thread(target=annotate, args=(url, u, rankings_each, think_s, latencies, start)) for u in users
+    ]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    began = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - began
+    ms = sorted(1000 * t for t in latencies)
+    return {
+        "think_time_s": think_s,
+        "timed_calls": len(ms),
+        "p50_ms": round(percentile(ms, 50), 1),
+        "p95_ms": round(percentile(ms, 95), 1),
+        "p99_ms": round(percentile(ms, 99), 1),
+        "max_ms": round(ms[-1], 1),
+        "rankings_per_s": round(len(users) * (rankings_each + WARMUP) / wall, 1),
+    }
+
+
+def main() -> None:
+    from annotate.store import RankingStore
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--annotators", type=int, default=25)
+    parser.add_argument("--rankings-each", type=int, default=20)
+    parser.add_argument("--think-time", type=float, default=2.0, help="mean seconds an annotator spends per item")
+    args = parser.parse_args()
+
+    phases = {"paced": args.think_time, "saturated": 0.0}
+    with tempfile.TemporaryDirectory() as tmp:
+        db = str(Path(tmp) / "prefs.db")
+        store = RankingStore(db)
+        items = len(phases) * args.annotators * (args.rankings_each + WARMUP + 1)  # two annotators an item: spare
+        for item in range(items):
+            prompt_id = store.add_prompt(f"item-{item}", [{"role": "user", "content": f"client message {item}"}])
+            store.add_candidates(prompt_id, [f"reply {item}.{c} " * 8 for c in range(REPLIES)], source="bench")
+        users = [f"therapist{i:02d}" for i in range(args.annotators)]
+        for user in users:
+            store.add_annotator(user, PASSWORD)
+        port = free_port()
+        server = start_server(db, port)
+        try:
+            results = {
+                name: measure(f"http://127.0.0.1:{port}", users, args.rankings_each, t) for name, t in phases.items()
+            }
+        finally:
+            server.kill()
+        stored = len(store.rankings())
+
+    summary = {
+        "annotators": args.annotators,
+        "store": "sqlite",
+        "rankings_stored": stored,
+        "target_p95_ms": 150,
+        "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores",
+        **results,
+    }
+    print(f"submit + next item, {args.annotators} concurrent annotators, SQLite")
+    for name, r in results.items():
+        pace = f"think time ~{r['think_time_s']} s" if r["think_time_s"] else "no think time (saturation)"
+        timings = "   ".join(f"{k[:-3]} {r[k]} ms" for k in ("p50_ms", "p95_ms", "p99_ms", "max_ms"))
+        print(f"  {name:9} {pace:28} {timings}   {r['rankings_per_s']} rankings/s")
+    verdict = "met" if results["paced"]["p95_ms"] < 150 else "NOT met"
+    print(f"target p95 < 150 ms with annotators working at a (fast) human pace: {verdict}")
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "label_latency.json").write_text(json.dumps(summary, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
