@@ -71,3 +71,24 @@ def test_annotator_cannot_open_the_admin_page_but_admin_can(server):
     assert "Krippendorff's alpha" in headline
     annotator_column = people["headers"].index("annotator")
     assert {row[annotator_column] for row in people["data"]} == {"ann", "boss"}
+
+
+def test_clinical_text_never_reaches_the_logs(server, caplog, capfd):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    _, url = server
+    ann = client(url, "ann")
+    shown = ann.predict(api_name="/load_item")
+    assert "client message" in shown[2]
+    incomplete = ["private rationale text", "1", False, "", "", ""] + [None, False, "", "", ""] * 5
+    with pytest.raises(Exception, match="give every reply a rank"):
+        ann.predict(*incomplete, api_name="/submit")  # an error path logs too
+    complete = ["private rationale text"]
+    for rank in (1, 2, 3):
+        complete += [str(rank), False, "", "", ""]
+    ann.predict(*complete + [None, False, "", "", ""] * 3, api_name="/submit")
+    output = capfd.readouterr()
+    logged = caplog.text + output.out + output.err
+    for clinical in ("client message", "reply 0.", "reply 1.", "reply 2.", "private rationale"):
+        assert clinical not in logged
