@@ -89,14 +89,14 @@ def test_sample_preferences_import_and_export_through_the_cli(store_url, tmp_pat
     sample = ROOT / "align" / "sample_data" / "preferences" / "train.jsonl"
     first = align("import-rankings", str(sample), "--db", store_url)
     assert first.returncode == 0, first.stderr
-    assert "imported 113 rankings (0 were already" in first.stdout
-    assert "imported 0 rankings (113 were already" in align("import-rankings", str(sample), "--db", store_url).stdout
+    assert "imported 173 rankings (0 were already" in first.stdout
+    assert "imported 0 rankings (173 were already" in align("import-rankings", str(sample), "--db", store_url).stdout
     out = align("export", "--db", store_url, "--out", str(tmp_path / "out"))
     assert out.returncode == 0, out.stderr
     pairs = [json.loads(x) for x in (tmp_path / "out" / "preferences_train.jsonl").read_text().splitlines()]
     pairs += [json.loads(x) for x in (tmp_path / "out" / "preferences_test.jsonl").read_text().splitlines()]
     # four replies in three or four tiers: 5 or 6 pairs per prompt
-    assert 113 * 5 <= len(pairs) <= 113 * 6
+    assert 173 * 5 <= len(pairs) <= 173 * 6
     assert all(p["chosen"][0]["content"] != p["rejected"][0]["content"] for p in pairs)
 
 

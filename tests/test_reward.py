@@ -347,7 +347,7 @@ def test_resume_after_kill(tiny_model_dir, synthetic, tmp_path):
 def test_validate_shipped_reward_config():
     result = align("validate", "--config", "configs/reward.yaml")
     assert result.returncode == 0, result.stderr
-    assert "ok: configs/reward.yaml is a valid 'reward' config; data: 643 train, 116 validation preference pairs" in (
+    assert "ok: configs/reward.yaml is a valid 'reward' config; data: 993 train, 184 validation preference pairs" in (
         result.stdout
     )
 

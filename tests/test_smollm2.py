@@ -53,7 +53,7 @@ def test_demo_runs_then_skips_finished_stages(model_cache, monkeypatch, tmp_path
     from annotate.store import RankingStore
 
     counts = RankingStore(str(tmp_path / "preferences.db")).counts()
-    assert counts["prompts"] >= 8 + 113 and counts["candidates"] > 113 * 4  # SFT candidates + written set
+    assert counts["prompts"] >= 8 + 173 and counts["candidates"] > 173 * 3  # SFT candidates + written set
 
     again = align("demo", "--root", str(tmp_path), timeout=900)
     assert again.returncode == 0, again.stderr
