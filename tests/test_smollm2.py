@@ -3,10 +3,12 @@
 import json
 
 import pytest
+import yaml
 
 from align.cli.run import run_recipe
 from align.generation import generate_replies
 from align.models import load_causal_lm, load_tokenizer, resolve_model
+from tests.test_cli import ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -43,7 +45,14 @@ def test_demo_runs_then_skips_finished_stages(model_cache, monkeypatch, tmp_path
     from tests.test_cli import align
 
     monkeypatch.setenv("COUNSEL_ALIGN_CACHE", str(model_cache))
-    first = align("demo", "--root", str(tmp_path), "train.max_steps=2", "data.max_examples=16", timeout=900)
+    demo = yaml.safe_load((ROOT / "configs" / "demo.yaml").read_text())
+    for stage in ("sft", "reward"):  # the shipped stages, two steps each
+        demo[stage]["config"] = str(ROOT / "configs" / demo[stage]["config"])
+        demo[stage]["overrides"] = ["train.max_steps=2", "train.save_steps=2"]
+    demo["reward"]["overrides"] += ["data.max_pairs=16", "data.validation=sample:test"]
+    tiny_demo = tmp_path / "demo.yaml"
+    tiny_demo.write_text(yaml.safe_dump(demo))
+    first = align("demo", "--config", str(tiny_demo), "--root", str(tmp_path), "data.max_examples=16", timeout=1500)
     assert first.returncode == 0, first.stderr
     assert "[sft] done" in first.stdout and "[SFT]" in first.stdout and "[base model]" in first.stdout
     assert (tmp_path / "sft" / "merged" / "model.safetensors").is_file()
@@ -55,6 +64,9 @@ def test_demo_runs_then_skips_finished_stages(model_cache, monkeypatch, tmp_path
     counts = RankingStore(str(tmp_path / "preferences.db")).counts()
     assert counts["prompts"] >= 8 + 173 and counts["candidates"] > 173 * 3  # SFT candidates + written set
 
-    again = align("demo", "--root", str(tmp_path), timeout=900)
+    assert "[reward] done" in first.stdout and "pairwise accuracy" in first.stdout.lower()
+    assert (tmp_path / "reward" / "merged" / "model.safetensors").is_file()
+
+    again = align("demo", "--config", str(tiny_demo), "--root", str(tmp_path), timeout=600)
     assert again.returncode == 0, again.stderr
-    assert "[sft] already done" in again.stdout
+    assert "[sft] already done" in again.stdout and "[reward] already done" in again.stdout

@@ -1,9 +1,10 @@
 """`align demo`: the platform's main job on the built-in defaults, each stage skipped once done.
 
 Today it runs the SFT stage, shows the fine-tuned model's replies to held-out client
-messages beside the base model's, and queues fresh SFT candidates in the preference store
-for the ranking app (with the written sample rankings imported beside them). Later stages
-(reward model, DPO, PPO, evaluation) join this loop as they land.
+messages beside the base model's, queues fresh SFT candidates in the preference store for
+the ranking app (with the written sample rankings imported beside them, standing in for
+therapists), and trains a reward model on the store's rankings. Later stages (DPO, PPO,
+evaluation) join this loop as they land.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ def run_stage(name: str, stage: dict[str, Any], root: Path, base_dir: Path, extr
         f"[{name}] done: {run.path}  validation loss {metrics['eval_loss_before']:.3f} -> "
         f"{metrics['eval_loss_after']:.3f}"
     )
+    for line in metrics.get("highlights", []):
+        print(f"[{name}]   {line}")
     return run
 
 
@@ -108,6 +111,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"replies saved to {root / 'sample_replies.json'}; chat with it: align chat --model {sft.path}")
 
     db = queue_for_ranking(sft, demo.get("preferences", {}), root, config["model"]["system_prompt"])
+    reward = run_stage("reward", demo["reward"], root, base_dir, [f"model.path={sft.path}", f"data.train=store:{db}"])
+    print(f"reward model: {reward.path}; score replies with it: align score --model {reward.path} --input FILE")
     print(
         f"\nTo rank the SFT model's candidates in the browser:\n  align users add YOUR_NAME --role admin --db {db}"
         f"\n  align label --db {db}    # then open http://127.0.0.1:7860"
