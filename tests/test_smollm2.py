@@ -49,7 +49,10 @@ def test_demo_runs_then_skips_finished_stages(model_cache, monkeypatch, tmp_path
     for stage in ("sft", "reward"):  # the shipped stages, two steps each
         demo[stage]["config"] = str(ROOT / "configs" / demo[stage]["config"])
         demo[stage]["overrides"] = ["train.max_steps=2", "train.save_steps=2"]
-    demo["reward"]["overrides"] += ["data.max_pairs=16", "data.validation=sample:test"]
+    validation = tmp_path / "few_rankings.jsonl"  # three written rankings: a quick held-out report
+    sample = ROOT / "align" / "sample_data" / "preferences" / "test.jsonl"
+    validation.write_text("".join(sample.read_text().splitlines(keepends=True)[:3]))
+    demo["reward"]["overrides"] += ["data.max_pairs=16", f"data.validation={validation}"]
     tiny_demo = tmp_path / "demo.yaml"
     tiny_demo.write_text(yaml.safe_dump(demo))
     first = align("demo", "--config", str(tiny_demo), "--root", str(tmp_path), "data.max_examples=16", timeout=1500)
