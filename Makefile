@@ -35,3 +35,4 @@ lint: install
 
 bench: install  ## benchmarks: throughput and memory beside plain TRL
 	$(BIN)/python bench/sft_throughput.py
+	$(BIN)/python bench/dpo_throughput.py

@@ -97,10 +97,15 @@ def sample_path(split: str) -> Path:
 
 
 def source_fingerprint(source: str) -> dict[str, Any]:
-    """Identify a source for the run directory: a file's sha256, else just its name."""
+    """Identify a source for the run directory: a file's sha256 (a folder's: over its files), else just its name."""
     path = sample_path(source.removeprefix("sample:")) if source.startswith("sample:") else Path(source)
     if path.is_file():
         return {"source": source, "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+    if path.is_dir():  # e.g. an `align export` preferences_dataset/ folder
+        digest = hashlib.sha256()
+        for file in sorted(f for f in path.rglob("*") if f.is_file()):
+            digest.update(str(file.relative_to(path)).encode() + b"\0" + file.read_bytes())
+        return {"source": source, "sha256": digest.hexdigest()}
     return {"source": source}
 
 
@@ -158,6 +163,52 @@ def load_preference_splits(
     if data.max_pairs:
         train = train[: data.max_pairs]
     return train, validation
+
+
+def load_kto_rows(source: str, pairs_mode: PairMode = "all_pairs") -> list[dict[str, Any]]:
+    """Unpaired examples for KTO: ``{"prompt": [messages], "completion": [one assistant message], "label": bool,
+    "prompt_id"}``.
+
+    From ``align export``'s ``kto_{train,test}.jsonl`` layout (prompt/completion/label) as it is;
+    from any preference source, each reply's net wins on its prompt decide (as ``align export``
+    does): won more pairs than it lost -> desirable, lost more -> undesirable, even -> left out.
+    """
+    rows = None
+    if not source.startswith(("sample:", "store:")):
+        rows = read_rows(source, SOURCE_SUFFIXES)
+        if not ("completion" in rows[0][1] and "label" in rows[0][1]):
+            rows = None
+    if rows is None:
+        net: dict[tuple[str, str], list] = {}
+        for pair in load_preference_pairs(source, pairs_mode):
+            for reply, vote in ((pair["chosen"][0], 1), (pair["rejected"][0], -1)):
+                key = (pair["prompt_id"], reply["content"])
+                net.setdefault(key, [pair["prompt"], reply, 0])[2] += vote
+        examples = [
+            {"prompt": prompt, "completion": [reply], "label": wins > 0, "prompt_id": key[0]}
+            for key, (prompt, reply, wins) in net.items()
+            if wins != 0
+        ]
+    else:
+        problems: list[str] = []
+        examples = []
+        for where, row in rows:
+            found: list[str] = []
+            prompt = prompt_messages(row.get("prompt"), where, found)
+            completion = reply_message(row.get("completion"), where, "completion", found)
+            if not isinstance(row.get("label"), bool):
+                found.append(f"{where}, field 'label': expected true (desirable) or false, found {row.get('label')!r}")
+            problems.extend(found)
+            if not found:
+                prompt_id = str(row.get("prompt_id") or row.get("id") or _prompt_hash(prompt))
+                examples.append(
+                    {"prompt": prompt, "completion": [completion], "label": row["label"], "prompt_id": prompt_id}
+                )
+        if problems:
+            raise DataError(source, problems)
+    if not examples:
+        raise DataError(source, ["no KTO examples: every reply won as many pairs as it lost"])
+    return examples
 
 
 def _row_pairs(row: dict[str, Any], where: str, mode: PairMode, problems: list[str]) -> list[dict[str, Any]]:

@@ -13,6 +13,8 @@ from types import ModuleType
 RECIPE_MODULES = {
     "sft": "sft.train",
     "reward": "reward.train",
+    "dpo": "align.dpo",
+    "kto": "align.kto",
 }
 
 
