@@ -223,6 +223,7 @@ def run(config: ResolvedConfig, run: RunDirectory, resume_from: str | None = Non
         scorer,
         every=dpo.probe_steps,
         settings=ProbeSettings(dpo.probe_max_new_tokens, args.per_device_eval_batch_size),
+        on_result=lambda result: remember_first_probe(run, result),
     )
     trainer.add_callback(probe.callback)
 
@@ -234,7 +235,7 @@ def run(config: ResolvedConfig, run: RunDirectory, resume_from: str | None = Non
     after = trainer.evaluate(metric_key_prefix="eval")
 
     saved = save_weights(trainer, tokenizer, peft, run.path) if main else {}
-    probe_before = next((r for r in probe.results if r["step"] == 0), run.metrics().get("probe_before"))
+    probe_before = run.metrics().get("probe_before")
     metrics = {
         "eval_loss_before": before.get("eval_loss"),
         "eval_loss_after": after.get("eval_loss"),
@@ -271,6 +272,12 @@ def run(config: ResolvedConfig, run: RunDirectory, resume_from: str | None = Non
         )
     trainer.accelerator.wait_for_everyone()
     return metrics
+
+
+def remember_first_probe(run: RunDirectory, result: dict[str, Any]) -> None:
+    """Keep the probe before training in metrics.json, so a resumed run still reports its starting point."""
+    if result["step"] == 0:
+        run.write_metrics({**run.metrics(), "probe_before": result})
 
 
 def summary_lines(metrics: dict[str, Any]) -> list[str]:

@@ -497,11 +497,14 @@ class GenerationProbe:
     the main process only (the model inside any DDP wrapper; no collective operations).
     """
 
-    def __init__(self, trainer, conversations, scored_prompts, scorer=None, every: int = 0, settings=None):
+    def __init__(
+        self, trainer, conversations, scored_prompts, scorer=None, every: int = 0, settings=None, on_result=None
+    ):
         from transformers import TrainerCallback
 
         self.trainer, self.conversations, self.scored_prompts = trainer, conversations, scored_prompts
         self.scorer, self.every, self.settings = scorer, every, settings or ProbeSettings()
+        self.on_result = on_result  # called with each summary (the recipe keeps the first one for a resumed run)
         self.results: list[dict[str, Any]] = []
         probe = self
 
@@ -536,4 +539,6 @@ class GenerationProbe:
             model.train(training)
             trainer.control.should_log = should_log  # log() clears it: this step's own log must still happen
         self.results.append(result)
+        if self.on_result is not None:
+            self.on_result(result)
         return result

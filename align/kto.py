@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from align.config import ModelSection, PeftSection, Recipe, ResolvedConfig, RunSection
-from align.dpo import probe_prompts, run_provenance, with_system_prompt
+from align.dpo import probe_prompts, remember_first_probe, run_provenance, with_system_prompt
 from align.preference_data import PreferenceDataSection, load_kto_rows, source_fingerprint
 from align.runs import RunDirectory
 from align.training import load_policy, lora_config, save_weights
@@ -173,6 +173,7 @@ def run(config: ResolvedConfig, run: RunDirectory, resume_from: str | None = Non
         prompts,
         every=kto.probe_steps,
         settings=ProbeSettings(kto.probe_max_new_tokens, args.per_device_eval_batch_size),
+        on_result=lambda result: remember_first_probe(run, result),
     )
     trainer.add_callback(probe.callback)
 
@@ -189,7 +190,7 @@ def run(config: ResolvedConfig, run: RunDirectory, resume_from: str | None = Non
         "eval_loss_after": after.get("eval_loss"),
         "eval_kl_before": before.get("eval_kl"),
         "eval_kl_after": after.get("eval_kl"),
-        "probe_before": next((r for r in probe.results if r["step"] == 0), run.metrics().get("probe_before")),
+        "probe_before": run.metrics().get("probe_before"),
         "probe_after": probe_after,
         "kl_to_reference": (probe_after or {}).get("kl"),
         "desirable_weight": args.desirable_weight,
