@@ -179,7 +179,7 @@ def run(config: ResolvedConfig, run: RunDirectory, resume_from: str | None = Non
 
     before = trainer.evaluate(metric_key_prefix="eval") if resume_from is None else run.metrics().get("before", {})
     if main:
-        run.write_metrics({"before": before})
+        run.write_metrics({"before": before, "probe_before": run.metrics().get("probe_before")})
     result = trainer.train(resume_from_checkpoint=resume_from)
     probe_after = probe.log()
     after = trainer.evaluate(metric_key_prefix="eval")

@@ -399,7 +399,7 @@ def test_resume_after_kill(tiny_model_dir, synthetic, tmp_path):
         "train.max_steps=20",
         "train.save_steps=2",
         "train.save_total_limit=1",
-        "dpo.probe_prompts=0",
+        "dpo.probe_steps=0",
     )
     process = subprocess.Popen(
         [sys.executable, "-m", "align.cli.main", "run", "dpo", *overrides],
@@ -422,6 +422,7 @@ def test_resume_after_kill(tiny_model_dir, synthetic, tmp_path):
     assert metrics["train_steps"] == 20 and metrics["eval_loss_before"] == pytest.approx(0.6931, abs=1e-3)
     logged = [e["step"] for e in metrics["log_history"] if "loss" in e]
     assert logged == sorted(set(logged))  # restarting from step 0 would log early steps twice
+    assert metrics["probe_before"]["step"] == 0 and metrics["probe_after"]["step"] == 20  # the start is kept
 
 
 def test_two_processes_under_accelerate_launch(tiny_model_dir, synthetic, tmp_path):
