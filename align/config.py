@@ -79,7 +79,7 @@ class Recipe:
 
     name: str
     sections: dict[str, type]
-    trainer_config: str  # dotted path of the TRL config class, imported only when needed
+    trainer_config: str | None  # dotted path of the TRL config class, imported only when needed; None: no `train:`
     train_defaults: dict[str, Any] = field(default_factory=dict)  # our defaults, under the user's values
     reserved_train_keys: tuple[str, ...] = ("output_dir",)
 
@@ -280,7 +280,7 @@ def resolve_config(
     declared = raw.get("recipe", recipe.name)
     if declared != recipe.name:
         problems.append(f"recipe: this config is for {declared!r}, but it was given to {recipe.name!r}")
-    known = {"recipe", "train", *recipe.sections}
+    known = {"recipe", *recipe.sections, *(["train"] if recipe.trainer_config else [])}
     for key in raw:
         if key not in known:
             where = f"line {lines[key]}: " if key in lines else ""
@@ -297,7 +297,7 @@ def resolve_config(
         if check is not None:
             problems.extend(f"{name}.{p}" for p in check())
 
-    train_values = raw.get("train") or {}
+    train_values = (raw.get("train") or {}) if recipe.trainer_config else {}
     if not isinstance(train_values, dict):
         problems.append(f"train: must be a mapping of {recipe.trainer_config} fields")
         train_values = {}
@@ -306,11 +306,11 @@ def resolve_config(
             problems.append(f"train.{key}: set by the run directory; use run.output_root / run.name instead")
             train_values = {k: v for k, v in train_values.items() if k != key}
 
-    trainer_cls = _import(recipe.trainer_config)
-    train_kwargs = check_mapping(train_values, trainer_cls, "train", lines, problems)
+    trainer_cls = _import(recipe.trainer_config) if recipe.trainer_config else None  # None: a loop we own (PPO)
+    train_kwargs = check_mapping(train_values, trainer_cls, "train", lines, problems) if trainer_cls else {}
     train_kwargs = {**recipe.train_defaults, **train_kwargs}
     train = None
-    if not problems:
+    if not problems and trainer_cls:
         try:
             train = trainer_cls(output_dir="unused-until-run", **{**hardware_train_defaults(), **train_kwargs})
         except (ValueError, TypeError) as exc:
@@ -340,7 +340,8 @@ def to_plain_dict(resolved: ResolvedConfig) -> dict[str, Any]:
     out: dict[str, Any] = {"recipe": resolved.recipe}
     for name, section in resolved.sections.items():
         out[name] = dataclasses.asdict(section)
-    out["train"] = {k: _yaml_safe(getattr(resolved.train, k)) for k in resolved.train_keys}
+    if resolved.train is not None:
+        out["train"] = {k: _yaml_safe(getattr(resolved.train, k)) for k in resolved.train_keys}
     return out
 
 

@@ -13,6 +13,9 @@ from types import ModuleType
 RECIPE_MODULES = {
     "sft": "sft.train",
     "reward": "reward.train",
+    "ppo": "align.ppo.recipe",
+    "rloo": "align.rloo",
+    "grpo": "align.grpo",
     "dpo": "align.dpo",
     "kto": "align.kto",
 }
