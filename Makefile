@@ -36,3 +36,5 @@ lint: install
 bench: install  ## benchmarks: throughput and memory beside plain TRL
 	$(BIN)/python bench/sft_throughput.py
 	$(BIN)/python bench/dpo_throughput.py
+	$(BIN)/python bench/scoring_throughput.py
+	$(BIN)/python bench/label_latency.py
