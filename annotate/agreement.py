@@ -42,6 +42,11 @@ def _rank_matrix(rankings: list[dict[str, Any]]) -> tuple[np.ndarray, list[int],
     return matrix, annotators, units
 
 
+def ranking_alpha(rankings: list[dict[str, Any]]) -> float | None:
+    """Ordinal alpha over the given rankings (as ``RankingStore.rankings`` returns them); None when undefined."""
+    return _alpha(_rank_matrix(rankings)[0]) if rankings else None
+
+
 def agreement_report(store: RankingStore, worst: int = 10) -> dict[str, Any]:
     """Overall and per-item alpha, the ``worst`` items by agreement, and gold accuracy per annotator."""
     rankings = store.rankings()

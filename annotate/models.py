@@ -1,7 +1,8 @@
 """The preference store's tables (SQLAlchemy). The schema itself is created by Alembic
 migrations in ``annotate/migrations`` so an existing store survives an upgrade.
 
-prompts ─┬─ candidates          a client message (with earlier turns) and the replies to rank
+prompts ─┬─ candidates          a client message (with earlier turns) and the replies to rank,
+         │                      optionally in a campaign (e.g. a blinded A/B comparison of two models)
          └─ assignments ── rankings ── ranking_entries
 annotators ─┘                               (rank per candidate, ties share a rank,
                                              plus the unsafe flag and 1-5 ratings)
@@ -34,6 +35,7 @@ class Prompt(Base):
     conversation: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     topic: Mapped[str | None] = mapped_column(String(100))
     risk: Mapped[str | None] = mapped_column(String(20))
+    campaign: Mapped[str | None] = mapped_column(String(200), index=True)  # None: an ordinary ranking item
     is_gold: Mapped[bool] = mapped_column(Boolean, default=False)
     gold_best_candidate_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

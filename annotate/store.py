@@ -14,9 +14,9 @@ import hmac
 import random
 import secrets
 import threading
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +55,17 @@ class RankingError(ValueError):
 
 
 @dataclass
+class CandidateOrigin:
+    """A candidate reply and where it came from, for ``add_campaign_item``."""
+
+    text: str
+    source: str
+    sampling: dict[str, Any]
+    seed: int = 0
+    sample_index: int = 0
+
+
+@dataclass
 class CandidateJudgement:
     """What an annotator said about one candidate: its rank (1 = best, ties share), flag and ratings."""
 
@@ -63,6 +74,11 @@ class CandidateJudgement:
     empathy: int | None = None
     safety: int | None = None
     helpfulness: int | None = None
+
+
+def storable_text(text: str) -> str:
+    """Text as every backend can hold it: PostgreSQL refuses NUL characters, which a model can emit."""
+    return text.replace("\x00", "")
 
 
 def sqlite_url(path: str | Path) -> str:
@@ -162,7 +178,7 @@ class RankingStore:
         ids = []
         indices = sample_indices if sample_indices is not None else list(range(len(texts)))
         with self.session() as session:
-            for index, text in zip(indices, texts, strict=True):
+            for index, text in zip(indices, map(storable_text, texts), strict=True):
                 if not text.strip():
                     raise ValueError(f"prompt {prompt_id}: candidate {index} from {source} is empty")
                 existing = session.scalar(
@@ -188,6 +204,69 @@ class RankingStore:
                 ids.append(existing)
             self.audit(session, actor, "add_candidates", prompt_id=prompt_id, count=len(texts), source=source)
         return ids
+
+    def add_campaign_item(
+        self,
+        campaign: str,
+        external_id: str,
+        conversation: list[dict[str, str]],
+        candidates: list[CandidateOrigin],
+        topic: str | None = None,
+        risk: str | None = None,
+        actor: str = "system",
+    ) -> int:
+        """Store one item of a campaign (e.g. a blinded A/B pair) with all its candidates in one transaction.
+
+        An annotator is never assigned the item half-made (its shown order is fixed at assignment).
+        Adding the same ``external_id`` again is a no-op; it must not belong to another campaign.
+        """
+        if not conversation or conversation[-1].get("role") != "user":
+            raise ValueError(f"prompt {external_id!r}: the conversation must end with the client's message")
+        candidates = [replace(c, text=storable_text(c.text)) for c in candidates]
+        empty = [c.source for c in candidates if not c.text.strip()]
+        if len(candidates) < 2 or empty:
+            raise ValueError(f"campaign item {external_id!r} needs two or more non-empty candidates (empty: {empty})")
+        with self.session() as session:
+            existing = session.scalar(select(Prompt).where(Prompt.external_id == external_id))
+            if existing is not None:
+                if existing.campaign != campaign:
+                    raise ValueError(f"prompt {external_id!r} already exists outside campaign {campaign!r}")
+                return existing.id
+            prompt = Prompt(
+                external_id=external_id, conversation=conversation, topic=topic, risk=risk, campaign=campaign
+            )
+            session.add(prompt)
+            session.flush()
+            for c in candidates:
+                session.add(
+                    Candidate(
+                        prompt_id=prompt.id,
+                        text=c.text,
+                        source=c.source,
+                        sampling=c.sampling,
+                        seed=c.seed,
+                        sample_index=c.sample_index,
+                    )
+                )
+            self.audit(
+                session, actor, "add_campaign_item", prompt_id=prompt.id, campaign=campaign, count=len(candidates)
+            )
+            return prompt.id
+
+    def campaigns(self) -> dict[str, int]:
+        """Every campaign in the store with its number of items."""
+        with self.session() as session:
+            rows = session.execute(
+                select(Prompt.campaign, func.count(Prompt.id))
+                .where(Prompt.campaign.is_not(None))
+                .group_by(Prompt.campaign)
+                .order_by(Prompt.campaign)
+            ).all()
+        return dict(rows)
+
+    def campaign_prompts(self, campaign: str) -> list[Prompt]:
+        with self.session() as session:
+            return list(session.scalars(select(Prompt).where(Prompt.campaign == campaign).order_by(Prompt.id)))
 
     def set_gold(self, prompt_id: int, best_candidate_id: int, actor: str = "admin") -> None:
         """Mark a prompt as a gold item whose best reply is known, to measure annotators' accuracy."""
@@ -393,11 +472,14 @@ class RankingStore:
             ).all()
         return {"done": 0, "skipped": 0, "pending": 0, **{status: n for status, n in rows}}
 
-    def rankings(self) -> list[dict[str, Any]]:
-        """Every submitted ranking with its entries, for export and agreement statistics."""
+    def rankings(self, prompt_ids: Collection[int] | None = None) -> list[dict[str, Any]]:
+        """Every submitted ranking (of the given prompts, if any) with its entries, for export and agreement."""
+        query = select(Ranking).order_by(Ranking.id)
+        if prompt_ids is not None:
+            query = query.where(Ranking.prompt_id.in_(list(prompt_ids)))
         with self.session() as session:
             out = []
-            for ranking in session.scalars(select(Ranking).order_by(Ranking.id)):
+            for ranking in session.scalars(query):
                 entries = session.scalars(select(RankingEntry).where(RankingEntry.ranking_id == ranking.id))
                 out.append(
                     {

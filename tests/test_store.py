@@ -18,7 +18,7 @@ def store(store_url):
 
 def test_new_store_has_the_migrated_schema(store):
     with store.engine.connect() as connection:
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
         if store.engine.dialect.name == "sqlite":
             assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
             assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
@@ -214,3 +214,26 @@ def test_concurrent_annotators_lose_nothing_and_never_overfill_an_item(store_url
     for r in rankings:
         per_prompt.setdefault(r["prompt_id"], set()).add(r["annotator_id"])
     assert all(len(annotators_of) == 3 for annotators_of in per_prompt.values())
+
+
+def test_campaign_items_are_stored_whole_once_and_kept_apart(store):
+    from annotate.store import CandidateJudgement, CandidateOrigin
+
+    pair = [CandidateOrigin(" from a\x00", "runs/a", {"arm": "A"}), CandidateOrigin(" from b", "runs/b", {"arm": "B"})]
+    prompt_id = store.add_campaign_item("ab:a-vs-b", "ab:a-vs-b/p1", CLIENT, pair, topic="sleep")
+    assert store.add_campaign_item("ab:a-vs-b", "ab:a-vs-b/p1", CLIENT, pair) == prompt_id
+    assert [c.text for c in store.candidates(prompt_id)] == [" from a", " from b"]  # PostgreSQL refuses NUL
+    assert store.campaigns() == {"ab:a-vs-b": 1} and store.counts()["candidates"] == 2
+    ordinary = store.add_prompt("p1", CLIENT)
+    with pytest.raises(ValueError, match="already exists outside campaign 'ab:x'"):
+        store.add_campaign_item("ab:x", "p1", CLIENT, pair)
+    with pytest.raises(ValueError, match="two or more non-empty candidates"):
+        store.add_campaign_item("ab:x", "ab:x/p2", CLIENT, [pair[0], CandidateOrigin("\x00 ", "runs/b", {})])
+    assert store.counts()["prompts"] == 2, "a refused item leaves nothing behind"
+    store.add_candidates(ordinary, ["One reply.", "Another."], source="runs/sft")
+    annotator = store.ensure_annotator("ann")
+    for pid in (prompt_id, ordinary):
+        ids = [c.id for c in store.candidates(pid)]
+        store.record_ranking(pid, annotator, {ids[0]: CandidateJudgement(1), ids[1]: CandidateJudgement(2)})
+    assert [r["prompt_id"] for r in store.rankings(prompt_ids=[prompt_id])] == [prompt_id]
+    assert len(store.rankings()) == 2

@@ -1,10 +1,22 @@
-"""`align chat`: talk to a checkpoint in the terminal, multi-turn, to feel what a model does."""
+"""`align chat`: talk to a checkpoint in the terminal, multi-turn, to feel what a model does.
+
+Replies pass through the safety guard (``eval.guard``) unless ``--no-guard``: when the client may
+be at risk, a reply without crisis resources for ``--locale`` gets them appended, and a harmful
+or dismissive one is replaced. A line after the reply says when the guard acted.
+"""
 
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from align.config import DEFAULT_SYSTEM_PROMPT
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedModel, PreTrainedTokenizerBase
+
+    from align.generation import SamplingSettings
+    from eval.guard import GuardResult, SafetyGuard
 
 HELP = "Type a message as the client. /reset starts a new conversation, /quit (or Ctrl-D) leaves."
 
@@ -17,15 +29,50 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--sample", action="store_true", help="sample instead of greedy decoding")
     parser.add_argument("--temperature", type=float, default=0.7)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--no-guard", action="store_true", help="show the model's replies without the safety guard")
+    parser.add_argument(
+        "--locale",
+        action="append",
+        type=str.upper,
+        help="crisis resources for this locale (US, UK, IE, CA, AU; repeatable; default: US and UK)",
+    )
     parser.set_defaults(handler=cmd_chat)
+
+
+def counselor_turn(
+    model: PreTrainedModel,
+    tokenizer: PreTrainedTokenizerBase,
+    conversation: list[dict[str, str]],
+    settings: SamplingSettings,
+    guard: SafetyGuard | None = None,
+) -> tuple[str, GuardResult | None]:
+    """The counselor's next reply to ``conversation`` (ending with the client's message), through the guard if any."""
+    from align.generation import generate_replies
+
+    reply = generate_replies(model, tokenizer, [conversation], settings)[0]
+    if guard is None:
+        return reply, None
+    result = guard.check(conversation, reply)
+    return result.reply, result
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
     from transformers import set_seed
 
-    from align.generation import SamplingSettings, generate_replies
+    from align.generation import SamplingSettings
     from align.models import load_causal_lm, load_tokenizer, resolve_model
 
+    guard = None
+    if not args.no_guard:
+        from eval.embeddings import EncoderNotFoundError, get_encoder
+        from eval.guard import SafetyGuard
+        from eval.scorers.safety import DEFAULT_LOCALES
+
+        guard = SafetyGuard(args.locale or DEFAULT_LOCALES)
+        try:
+            get_encoder()  # load the guard's risk model now, not at the first message
+        except EncoderNotFoundError as exc:
+            raise RuntimeError(f"{exc}; or chat without the safety guard (--no-guard)") from None
     set_seed(args.seed)
     resolved = resolve_model(args.model)
     model = load_causal_lm(resolved).eval()
@@ -33,7 +80,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
     settings = SamplingSettings(args.max_new_tokens, do_sample=args.sample, temperature=args.temperature)
     system = [{"role": "system", "content": args.system_prompt}] if args.system_prompt else []
     history: list[dict[str, str]] = []
-    print(f"model: {resolved.spec} ({resolved.path})\n{HELP}")
+    safety = f"safety guard on ({', '.join(guard.locales)})" if guard else "safety guard OFF"
+    print(f"model: {resolved.spec} ({resolved.path}); {safety}\n{HELP}")
     while True:
         try:
             text = input("\nclient> ").strip()
@@ -49,6 +97,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
         if not text:
             continue
         history.append({"role": "user", "content": text})
-        reply = generate_replies(model, tokenizer, [system + history], settings)[0]
+        reply, guarded = counselor_turn(model, tokenizer, system + history, settings, guard)
         history.append({"role": "assistant", "content": reply})
         print(f"counselor> {reply}")
+        if guarded is not None and guarded.action != "none":
+            print(f"[safety guard: client risk {guarded.risk}; crisis resources {guarded.action}]")
