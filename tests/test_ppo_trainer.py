@@ -395,7 +395,8 @@ def test_two_processes_share_each_step(tiny_sft, tiny_reward, synthetic, tmp_pat
     """`accelerate launch --num_processes 2` on CPU (DDP over gloo): each process samples half of every batch."""
     overrides = ppo_overrides(tiny_sft, tiny_reward, synthetic, tmp_path, "ddp", "ppo.steps=3", "ppo.batch_size=4")
     ddp_cpu = Path(__file__).resolve().parent.parent / "configs" / "accelerate" / "ddp_cpu.yaml"
-    command = [sys.executable, "-m", "accelerate.commands.launch", "--config_file", str(ddp_cpu), "--num_processes", "2"]
+    launch = [sys.executable, "-m", "accelerate.commands.launch", "--num_processes", "2"]
+    command = [*launch, "--config_file", str(ddp_cpu)]
     result = subprocess.run(
         [*command, "-m", "align.cli.main", "run", "ppo", *overrides],
         env={**os.environ, "OMP_NUM_THREADS": "1"},
