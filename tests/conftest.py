@@ -132,16 +132,32 @@ def model_cache(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def no_network(monkeypatch):
-    """Fail any attempt to open a non-loopback connection."""
-    real_connect = socket.socket.connect
+    """Fail any attempt to open a non-loopback connection, even one whose error the code under test swallows."""
+    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
+    attempts: list[object] = []
+
+    def outbound(sock, address) -> bool:
+        if sock.family == getattr(socket, "AF_UNIX", None):
+            return False  # a local socket file
+        host = address[0] if isinstance(address, tuple) else address
+        return isinstance(host, str) and not (host.startswith("127.") or host in ("localhost", "::1"))
 
     def guarded(self, address):
-        host = address[0] if isinstance(address, tuple) else address
-        if isinstance(host, str) and not (host.startswith("127.") or host in ("localhost", "::1")):
+        if outbound(self, address):
+            attempts.append(address)
             raise AssertionError(f"outbound connection attempted to {address}")
         return real_connect(self, address)
 
+    def guarded_ex(self, address):
+        if outbound(self, address):
+            attempts.append(address)
+            raise AssertionError(f"outbound connection attempted to {address}")
+        return real_connect_ex(self, address)
+
     monkeypatch.setattr(socket.socket, "connect", guarded)
+    monkeypatch.setattr(socket.socket, "connect_ex", guarded_ex)
+    yield attempts
+    assert not attempts, f"outbound connection(s) attempted: {attempts}"
 
 
 # ---------------------------------------------------------------- preference store backends

@@ -1,0 +1,52 @@
+"""`align compare`: is checkpoint B better or worse than A on empathy, safety, toxicity, quality and reward?"""
+
+from __future__ import annotations
+
+import argparse
+
+from align.cli.eval import add_eval_arguments, settings_from_args
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "compare",
+        help="compare two checkpoints (or two evals) metric by metric, with CIs and a report",
+        description="Compare B against A. Each of A and B is an eval folder (from `align eval`) or a model/run "
+        "directory, which is evaluated first with the same prompts, settings and seed (an existing matching eval is "
+        "reused). Writes compare.json, compare.md and a self-contained report.html to --out (default: "
+        "comparisons/<A>-vs-<B>-<time>/).",
+    )
+    parser.add_argument("a", metavar="RUN_A", help="the baseline: an eval folder, a run directory or a model")
+    parser.add_argument("b", metavar="RUN_B", help="the candidate, compared against RUN_A")
+    add_eval_arguments(parser)
+    parser.add_argument("--out", help="output folder (default: see above)")
+    parser.set_defaults(handler=cmd_compare)
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    import json
+
+    from eval.compare import compare
+
+    folder = compare(args.a, args.b, settings_from_args(args), args.out)
+    summary = json.loads((folder / "compare.json").read_text(encoding="utf-8"))
+    print(f"B = {args.b} against A = {args.a}: {summary['paired_prompts']} prompts paired")
+    for difference in summary["setting_differences"]:
+        print(f"  warning: the evals differ: {difference}")
+    if summary["regressions"]:
+        print("SAFETY/TOXICITY REGRESSIONS:")
+    for row in summary["headline"]:
+        low, high = row["ci"]
+        print(
+            f"  {row['verdict']:6s} {row['metric']:30s} A {row['mean_a']:.3g} -> B {row['mean_b']:.3g} "
+            f"(95% CI of B - A [{low:+.3g}, {high:+.3g}], Holm p {row['p_holm']:.2g})"
+        )
+    if not summary["headline"]:
+        print("  no clear difference on any metric")
+    win = summary["reward_win_rate"]
+    if win:
+        print(
+            f"  reward win rate of B {win['win_rate']:.3f}, length-controlled {win['length_controlled_win_rate']:.3f}"
+        )
+    print(f"report: {folder / 'report.html'} (also compare.md, compare.json)")
+    return 0

@@ -1,0 +1,270 @@
+"""`align compare A B`: is B better or worse than A, metric by metric, and how sure are we?
+
+A and B are eval folders, or models/run directories that are evaluated first with the same
+prompts, settings and seed (an existing eval with the same weights, prompts, settings and scorer
+versions is reused; beside one eval folder, a model is evaluated with that eval's settings).
+Replies are paired by prompt: each metric is averaged over a prompt's samples, then for every
+metric in ``eval.metrics.METRICS`` we report both means, the mean paired difference B - A with a
+95% bootstrap CI, a Wilcoxon signed-rank p-value, its Holm adjustment across all metrics, and a
+verdict. A metric is "better"/"worse" (by its direction) only when the Holm-adjusted
+p is below alpha *and* the CI excludes zero; otherwise "no clear difference". Safety and toxicity
+regressions are listed first. Writes compare.json, compare.md and a self-contained report.html.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from align.models import ModelNotFoundError, resolve_model
+from eval.aggregates import is_number
+from eval.eval_dirs import eval_identity, find_matching_eval
+from eval.metrics import METRICS, REGRESSION_FAMILIES
+from eval.outputs import EvalResult, flat_scores, is_eval_dir, read_eval_dir, to_json, write_text_atomic
+from eval.settings import EvalSettings
+from eval.stats import holm, paired_bootstrap_ci, wilcoxon_p, win_rates
+
+log = logging.getLogger(__name__)
+
+ALPHA = 0.05
+MAX_EXAMPLES = 6
+COMPARISONS_ROOT = Path("comparisons")
+
+
+@dataclass
+class Comparison:
+    """What compare.json holds (``summary``), plus the paired per-prompt values the plots are drawn from."""
+
+    summary: dict[str, Any]
+    paired: dict[str, tuple[list[float], list[float]]]
+
+
+def load_or_evaluate(spec: str, settings: EvalSettings) -> EvalResult:
+    """An eval folder as it is; a model or run: its matching eval if one exists, else a new eval."""
+    from eval.harness import run_eval
+
+    if is_eval_dir(spec):
+        return read_eval_dir(spec)
+    try:
+        resolve_model(spec)
+    except ModelNotFoundError as exc:
+        message = f"{spec} is not an eval folder (no summary.json and replies.jsonl) nor a model: {exc}"
+        raise ModelNotFoundError(message) from None
+    found = find_matching_eval(spec, settings)
+    if found is not None:
+        log.info("%s: reusing the matching eval %s", spec, found)
+        return read_eval_dir(found)
+    log.info("%s: no matching eval yet; evaluating", spec)
+    return read_eval_dir(run_eval(spec, settings))
+
+
+def per_prompt_values(result: EvalResult) -> dict[str, dict[str, float]]:
+    """Per prompt (by content key), each metric's mean over the prompt's samples where it applies."""
+    collected: dict[str, dict[str, list[float]]] = {}
+    for row in result.rows:
+        scores = flat_scores(row["scores"])
+        values = collected.setdefault(row["prompt_key"], {})
+        for name in METRICS:
+            if is_number(scores.get(name)):
+                values.setdefault(name, []).append(float(scores[name]))
+        if is_number(scores.get("toxicity")):
+            values.setdefault("max_toxicity_over_samples", []).append(float(scores["toxicity"]))
+            values.setdefault("any_toxic_sample", []).append(float(bool(scores.get("toxic"))))
+    out = {}
+    for key, values in collected.items():
+        out[key] = {name: sum(v) / len(v) for name, v in values.items()}
+        if "max_toxicity_over_samples" in values:
+            out[key]["max_toxicity_over_samples"] = max(values["max_toxicity_over_samples"])
+            out[key]["any_toxic_sample"] = max(values["any_toxic_sample"])
+    return out
+
+
+def verdict(direction: str, difference: float, ci: tuple[float, float] | None, p_holm: float | None) -> str:
+    """better/worse (or higher/lower for a neutral metric) only when Holm p < alpha and the CI excludes 0."""
+    clear = p_holm is not None and p_holm < ALPHA and ci is not None and (ci[0] > 0 or ci[1] < 0)
+    if not clear:
+        return "no clear difference"
+    if direction == "neutral":
+        return "higher" if difference > 0 else "lower"
+    return "better" if (difference > 0) == (direction == "higher") else "worse"
+
+
+def compare_metrics(
+    a: dict[str, dict[str, float]], b: dict[str, dict[str, float]], seed: int = 0, n_resamples: int = 9999
+) -> tuple[list[dict[str, Any]], dict[str, tuple[list[float], list[float]]]]:
+    """One row per metric both evals have on some shared prompt, in ``METRICS`` order, with Holm across rows."""
+    shared = [key for key in a if key in b]
+    rows, paired = [], {}
+    for name, metric in METRICS.items():
+        keys = [k for k in shared if name in a[k] and name in b[k]]
+        if not keys:
+            continue
+        values_a, values_b = [a[k][name] for k in keys], [b[k][name] for k in keys]
+        paired[name] = (values_a, values_b)
+        mean_a, mean_b = sum(values_a) / len(keys), sum(values_b) / len(keys)
+        ci = paired_bootstrap_ci(values_a, values_b, n_resamples=n_resamples, seed=seed)
+        rows.append(
+            {
+                "metric": name, "family": metric.family, "direction": metric.direction, "meaning": metric.meaning,
+                "prompts": len(keys), "mean_a": mean_a, "mean_b": mean_b, "difference": mean_b - mean_a,
+                "ci": list(ci) if ci else None, "p_value": wilcoxon_p(values_a, values_b),
+            }
+        )  # fmt: skip
+    for row, adjusted in zip(rows, holm([r["p_value"] for r in rows]), strict=True):
+        row["p_holm"] = adjusted
+        row["verdict"] = verdict(row["direction"], row["difference"], row["ci"], adjusted)
+    return rows, paired
+
+
+def headline(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The clear changes, most urgent first: safety and toxicity regressions, other regressions, improvements."""
+
+    def urgency(row: dict[str, Any]) -> int:
+        if row["verdict"] == "worse":
+            return 0 if row["family"] in REGRESSION_FAMILIES else 1
+        return 2 if row["verdict"] == "better" else 3
+
+    return sorted((r for r in rows if r["verdict"] != "no clear difference"), key=urgency)
+
+
+def setting_differences(a: EvalResult, b: EvalResult) -> list[str]:
+    """Everything but the model that differs between the two evals (the comparison is unfair if any does)."""
+    ia, ib = eval_identity(a.summary), eval_identity(b.summary)
+    out = []
+    if ia["prompts"] != ib["prompts"]:
+        out.append(f"prompt sets differ ({ia['prompts']} vs {ib['prompts']}); only shared prompts are paired")
+    for key in sorted(set(ia["settings"]) | set(ib["settings"])):
+        if ia["settings"].get(key) != ib["settings"].get(key):
+            out.append(f"{key}: {ia['settings'].get(key)!r} vs {ib['settings'].get(key)!r}")
+    for name in sorted(set(ia["scorers"]) | set(ib["scorers"])):
+        if ia["scorers"].get(name) != ib["scorers"].get(name):
+            out.append(f"scorer {name} version: {ia['scorers'].get(name)} vs {ib['scorers'].get(name)}")
+    return out
+
+
+def reward_win_rates(a: dict[str, dict[str, float]], b: dict[str, dict[str, float]], seed: int) -> dict | None:
+    keys = [k for k in a if k in b and "reward" in a[k] and "reward" in b[k]]
+    if not keys:
+        return None
+    return win_rates(
+        [a[k]["reward"] for k in keys], [b[k]["reward"] for k in keys],
+        [a[k].get("length_words", 0.0) for k in keys], [b[k].get("length_words", 0.0) for k in keys], seed=seed,
+    )  # fmt: skip
+
+
+def pick_examples(
+    rows: list[dict[str, Any]], a: dict[str, dict[str, float]], b: dict[str, dict[str, float]]
+) -> list[dict[str, Any]]:
+    """Prompts that show each clear change best (most urgent change first), then the first prompts."""
+    chosen: list[dict[str, Any]] = []
+    for row in headline(rows):
+        name, sign = row["metric"], 1 if row["difference"] > 0 else -1
+        candidates = [k for k in a if k in b and name in a[k] and name in b[k] and k not in [c["key"] for c in chosen]]
+        if candidates and len(chosen) < MAX_EXAMPLES:
+            key = max(candidates, key=lambda k: sign * (b[k][name] - a[k][name]))
+            if sign * (b[key][name] - a[key][name]) > 0:
+                chosen.append({"key": key, "why": f"{name} {row['verdict']}: {a[key][name]:.3g} -> {b[key][name]:.3g}"})
+    for key in a:
+        if len(chosen) >= MAX_EXAMPLES:
+            break
+        if key in b and key not in [c["key"] for c in chosen]:
+            chosen.append({"key": key, "why": "first prompts of the set"})
+    return chosen
+
+
+def first_replies(result: EvalResult) -> dict[str, dict[str, Any]]:
+    """Each prompt's first reply row (sample 0), by prompt key."""
+    out: dict[str, dict[str, Any]] = {}
+    for row in result.rows:
+        out.setdefault(row["prompt_key"], row)
+    return out
+
+
+def compare_evals(
+    a: EvalResult, b: EvalResult, human: dict | None = None, seed: int = 0, n_resamples: int = 9999
+) -> Comparison:
+    """Everything compare.json says about B against A."""
+    values_a, values_b = per_prompt_values(a), per_prompt_values(b)
+    shared = [k for k in values_a if k in values_b]
+    if not shared:
+        raise ValueError(f"{a.path} and {b.path} share no prompts: evaluate both on the same prompt set")
+    rows, paired = compare_metrics(values_a, values_b, seed, n_resamples)
+    replies_a, replies_b = first_replies(a), first_replies(b)
+    examples = []
+    for pick in pick_examples(rows, values_a, values_b):
+        row_a, row_b = replies_a[pick["key"]], replies_b[pick["key"]]
+        examples.append(
+            {
+                "prompt_id": row_a["prompt_id"], "why": pick["why"], "prompt": row_a["prompt"],
+                "reply_a": row_a["reply"], "reply_b": row_b["reply"], "reference": row_a.get("reference"),
+            }
+        )  # fmt: skip
+    aggregates = {
+        name: {"a": a.summary["aggregates"].get(name), "b": b.summary["aggregates"].get(name)}
+        for name in dict.fromkeys([*a.summary["aggregates"], *b.summary["aggregates"]])
+    }
+    summary = {
+        "format": "counsel-align compare 1",
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "a": {"label": a.label, "eval": str(a.path), "model": a.summary["model"]},
+        "b": {"label": b.label, "eval": str(b.path), "model": b.summary["model"]},
+        "paired_prompts": len(shared),
+        "unpaired_prompts": {"a": len(values_a) - len(shared), "b": len(values_b) - len(shared)},
+        "setting_differences": setting_differences(a, b),
+        "method": {
+            "alpha": ALPHA,
+            "ci": "95% paired BCa bootstrap",
+            "resamples": n_resamples,
+            "seed": seed,
+            "test": "Wilcoxon signed-rank, Holm-adjusted across metrics",
+        },  # fmt: skip
+        "regressions": [r for r in headline(rows) if r["verdict"] == "worse" and r["family"] in REGRESSION_FAMILIES],
+        "headline": headline(rows),
+        "metrics": rows,
+        "reward_win_rate": reward_win_rates(values_a, values_b, seed),
+        "aggregates": aggregates,
+        "human": human,
+        "examples": examples,
+    }
+    return Comparison(summary, paired)
+
+
+def compare(
+    spec_a: str,
+    spec_b: str,
+    settings: EvalSettings | None = None,
+    out_dir: str | Path | None = None,
+    human: dict | None = None,
+    seed: int = 0,
+) -> Path:
+    """Evaluate (or reuse) both sides, compare them, and write compare.json, compare.md and report.html."""
+    from eval.report import render_html, render_markdown
+
+    settings = settings or EvalSettings()
+    given = [spec for spec in (spec_a, spec_b) if is_eval_dir(spec)]
+    if len(given) == 1:  # the model on the other side is evaluated the way the given eval was
+        settings = EvalSettings.from_recorded(read_eval_dir(given[0]).summary["settings"])
+        log.info("evaluating with the settings of %s", given[0])
+    a, b = load_or_evaluate(spec_a, settings), load_or_evaluate(spec_b, settings)
+    comparison = compare_evals(a, b, human=human, seed=seed)
+    folder = Path(out_dir) if out_dir else new_comparison_dir(a.label, b.label)
+    folder.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(folder / "compare.json", to_json(comparison.summary))
+    write_text_atomic(folder / "compare.md", render_markdown(comparison.summary))
+    write_text_atomic(folder / "report.html", render_html(comparison))
+    return folder
+
+
+def new_comparison_dir(label_a: str, label_b: str) -> Path:
+    def safe(label: str) -> str:
+        return re.sub(r"[^A-Za-z0-9._-]+", "-", Path(label).name).strip("-.")[:40] or "model"
+
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    folder, n = COMPARISONS_ROOT / f"{safe(label_a)}-vs-{safe(label_b)}-{stamp}", 2
+    while folder.exists():
+        folder, n = COMPARISONS_ROOT / f"{safe(label_a)}-vs-{safe(label_b)}-{stamp}-{n}", n + 1
+    return folder

@@ -1,0 +1,373 @@
+"""`align compare`'s reports: compare.md, and report.html (self-contained: inline CSS, plots as base64 PNGs).
+
+Every piece of text that came from a model, a prompt file or a label is HTML-escaped, in the
+Markdown too (a Markdown viewer renders raw HTML): a reply saying ``<script>`` shows as text.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from eval.compare import Comparison
+
+VERDICT_COLOURS = {"better": "#1a7f37", "worse": "#cf222e", "higher": "#0969da", "lower": "#0969da"}
+DISTRIBUTION_METRICS = (
+    "epitome_total",
+    "reward",
+    "toxicity",
+    "reference_similarity",
+    "length_words",
+    "kl_to_reference",
+)
+
+
+def number(value: Any, signed: bool = False) -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:+d}" if signed else str(value)
+    return f"{value:+.3g}" if signed else f"{value:.3g}"
+
+
+def p_value(value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    return "<0.0001" if value < 1e-4 else f"{value:.2g}"
+
+
+def ci_text(ci: list[float] | None, signed: bool = True) -> str:
+    return f"[{number(ci[0], signed)}, {number(ci[1], signed)}]" if ci else "n/a"
+
+
+def client_turn(prompt: list[dict[str, str]]) -> str:
+    return [m["content"] for m in prompt if m["role"] == "user"][-1]
+
+
+def change_sentence(row: dict[str, Any]) -> str:
+    return (
+        f"{row['metric']} ({row['family']}, {row['meaning']}): A {number(row['mean_a'])} -> B {number(row['mean_b'])}, "
+        f"difference {number(row['difference'], True)}, 95% CI {ci_text(row['ci'])}, Holm p {p_value(row['p_holm'])}"
+    )
+
+
+# ---------------------------------------------------------------- Markdown
+
+
+def _md(text: Any) -> str:
+    """Text from data (a reply, a label) made inert in Markdown: no raw HTML, no table breaks."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace("|", "\\|").replace("\n", " ")
+
+
+def _quote(text: str) -> str:
+    return "\n".join(f"> {_md(line)}" if line.strip() else ">" for line in (text or "(empty)").splitlines())
+
+
+def render_markdown(summary: dict[str, Any]) -> str:
+    a, b = summary["a"], summary["b"]
+    out = [
+        f"# {_md(b['label'])} (B) against {_md(a['label'])} (A)",
+        "",
+        f"{summary['paired_prompts']} prompts paired. Differences are B - A; 95% paired bootstrap CIs; Wilcoxon "
+        f"signed-rank p-values, Holm-adjusted across {len(summary['metrics'])} metrics; a verdict needs Holm p < "
+        f"{summary['method']['alpha']} and a CI that excludes 0.",
+        "",
+    ]
+    if summary["setting_differences"]:
+        out += ["**Warning: the two evals differ in more than the model:**", ""]
+        out += [f"- {_md(d)}" for d in summary["setting_differences"]] + [""]
+    out += ["## Safety and toxicity regressions", ""]
+    if summary["regressions"]:
+        out += [f"- **worse**: {change_sentence(r)}" for r in summary["regressions"]]
+    else:
+        out.append("None: no safety or toxicity metric is clearly worse.")
+    others = [r for r in summary["headline"] if r not in summary["regressions"]]
+    out += ["", "## Other clear changes", ""]
+    out += [f"- **{r['verdict']}**: {change_sentence(r)}" for r in others] or ["None."]
+    out += [
+        "",
+        "## All metrics",
+        "",
+        "| family | metric | better if | A | B | B - A | 95% CI | p | Holm p | verdict |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in summary["metrics"]:
+        out.append(
+            f"| {r['family']} | {r['metric']} | {r['direction']} | {number(r['mean_a'])} | {number(r['mean_b'])} | "
+            f"{number(r['difference'], True)} | {ci_text(r['ci'])} | {p_value(r['p_value'])} | "
+            f"{p_value(r['p_holm'])} | {r['verdict']} |"
+        )
+    win = summary["reward_win_rate"]
+    if win:
+        out += [
+            "",
+            "## Reward win rate of B over A",
+            "",
+            f"B's reward is higher on {win['wins']}, equal on {win['ties']} and lower on {win['losses']} of "
+            f"{win['prompts']} prompts: win rate {win['win_rate']:.3f} {ci_text(win['win_rate_ci'], False)}; "
+            f"length-controlled (at equal length) {win['length_controlled_win_rate']:.3f} "
+            f"{ci_text(win['length_controlled_ci'], False)}; B's replies are "
+            f"{win['mean_length_difference']:+.1f} words longer on average.",
+        ]
+    out += ["", "## Set-level aggregates (no test)", "", "| aggregate | A | B |", "|---|---|---|"]
+    out += [f"| {_md(k)} | {number(v['a'])} | {number(v['b'])} |" for k, v in summary["aggregates"].items()]
+    if summary.get("human"):
+        out += ["", "## Human A/B", ""] + _human_markdown(summary["human"])
+    out += ["", "## Examples", ""]
+    for e in summary["examples"]:
+        out += [
+            f"### {_md(e['prompt_id'])}: {_md(e['why'])}",
+            "",
+            "Client:",
+            "",
+            _quote(client_turn(e["prompt"])),
+            "",
+            "A:",
+            "",
+            _quote(e["reply_a"]),
+            "",
+            "B:",
+            "",
+            _quote(e["reply_b"]),
+            "",
+        ]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def human_tables(human: dict[str, Any]) -> tuple[list[list[str]], list[list[str]], str]:
+    """The Human A/B section (``eval.human_ab``'s summary): strength rows, outcome rows, a sentence on agreement."""
+    strengths = [
+        [str(label), number(s.get("strength")), ci_text(s.get("ci"), False)]
+        for label, s in (human.get("strengths") or {}).items()
+    ]
+    outcomes = [[f"wins: {k}", number(v)] for k, v in (human.get("wins") or {}).items()]
+    outcomes += [
+        [k.replace("_", " "), number(human[k])] for k in ("win_rate_b", "annotators", "rankings") if k in human
+    ]
+    agreement = human.get("agreement") or {}
+    note = ""
+    if agreement:
+        note = (
+            f"Annotator agreement (Krippendorff's alpha): {number(agreement.get('alpha'))}, "
+            f"over {agreement.get('pairs')} items ranked more than once."
+        )
+    return strengths, outcomes, note
+
+
+def _human_markdown(human: dict[str, Any]) -> list[str]:
+    strengths, outcomes, note = human_tables(human)
+    out = ["| model | Bradley-Terry strength | 95% CI |", "|---|---|---|"]
+    out += [f"| {_md(a)} | {b} | {c} |" for a, b, c in strengths]
+    if outcomes:
+        out += ["", "| outcome | value |", "|---|---|"] + [f"| {_md(k)} | {_md(v)} |" for k, v in outcomes]
+    return out + (["", _md(note)] if note else [])
+
+
+# ---------------------------------------------------------------- plots
+
+
+def _png(figure) -> str:
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    plt.close(figure)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def forest_plot(comparison: Comparison) -> str:
+    """Each metric's difference and CI, in units of the metric's spread (so metrics share one axis)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    rows = comparison.summary["metrics"]
+    figure, axis = plt.subplots(figsize=(7, 0.3 * len(rows) + 1.2))
+    for y, row in enumerate(reversed(rows)):
+        a, b = comparison.paired[row["metric"]]
+        spread = float(np.std(np.concatenate([a, b]))) or 1.0
+        colour = VERDICT_COLOURS.get(row["verdict"], "#6e7781")
+        low, high = row["ci"] or (row["difference"], row["difference"])
+        axis.plot([low / spread, high / spread], [y, y], color=colour, linewidth=2)
+        axis.plot(row["difference"] / spread, y, "o", color=colour)
+    axis.axvline(0, color="black", linewidth=0.8)
+    axis.set_yticks(range(len(rows)), [f"{r['metric']} ({r['direction']})" for r in reversed(rows)], fontsize=8)
+    axis.set_xlabel("B - A, in standard deviations of the metric (95% CI)")
+    axis.set_title("Per-metric difference: green better, red worse, blue changed, grey no clear difference")
+    return _png(figure)
+
+
+def distribution_plot(comparison: Comparison) -> str | None:
+    """Per-prompt values of a few key metrics, A beside B."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = [n for n in DISTRIBUTION_METRICS if n in comparison.paired]
+    if not names:
+        return None
+    figure, axes = plt.subplots(1, len(names), figsize=(2.4 * len(names), 3), squeeze=False, layout="constrained")
+    for axis, name in zip(axes[0], names, strict=True):
+        a, b = comparison.paired[name]
+        axis.boxplot([a, b], showmeans=True)
+        axis.set_xticks([1, 2], ["A", "B"])
+        axis.set_title(name, fontsize=9)
+    figure.suptitle("Per-prompt values (box: quartiles; triangle: mean)")
+    return _png(figure)
+
+
+def length_plot(comparison: Comparison) -> str | None:
+    """Reward difference against length difference per prompt: is B's reward just length?"""
+    if "reward" not in comparison.paired or "length_words" not in comparison.paired:
+        return None
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    (ra, rb), (la, lb) = comparison.paired["reward"], comparison.paired["length_words"]
+    if len(ra) != len(la):
+        return None
+    figure, axis = plt.subplots(figsize=(5, 3.5))
+    axis.scatter([y - x for x, y in zip(la, lb, strict=True)], [y - x for x, y in zip(ra, rb, strict=True)], s=14)
+    axis.axhline(0, color="black", linewidth=0.8)
+    axis.axvline(0, color="black", linewidth=0.8)
+    axis.set_xlabel("length difference B - A (words)")
+    axis.set_ylabel("reward difference B - A")
+    axis.set_title("Reward against length, per prompt")
+    return _png(figure)
+
+
+# ---------------------------------------------------------------- HTML
+
+STYLE = """
+body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #1f2328; }
+table { border-collapse: collapse; margin: 1em 0; font-size: 0.9em; }
+th, td { border: 1px solid #d0d7de; padding: 4px 8px; text-align: left; vertical-align: top; }
+th { background: #f6f8fa; }
+.better { color: #1a7f37; font-weight: 600; } .worse { color: #cf222e; font-weight: 600; }
+.higher, .lower { color: #0969da; }
+.alarm { border: 2px solid #cf222e; padding: 0.5em 1em; background: #fff5f5; }
+.calm { border: 1px solid #1a7f37; padding: 0.5em 1em; background: #f5fff7; }
+.pair { display: grid; grid-template-columns: 1fr 1fr; gap: 1em; }
+.reply { white-space: pre-wrap; background: #f6f8fa; padding: 0.5em; border-radius: 4px; }
+img { max-width: 100%; }
+"""
+
+
+def _e(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    head = "".join(f"<th>{h}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def _image(data: str | None, alt: str) -> str:
+    return f'<img alt="{_e(alt)}" src="data:image/png;base64,{data}">' if data else ""
+
+
+def render_html(comparison: Comparison) -> str:
+    s = comparison.summary
+    a, b = s["a"], s["b"]
+    parts = [
+        f"<h1>{_e(b['label'])} (B) against {_e(a['label'])} (A)</h1>",
+        f"<p>A: {_e(a['eval'])}<br>B: {_e(b['eval'])}<br>{s['paired_prompts']} prompts paired. Differences are "
+        f"B - A with 95% paired bootstrap CIs; Wilcoxon signed-rank p-values, Holm-adjusted across "
+        f"{len(s['metrics'])} metrics. A verdict needs Holm p &lt; {s['method']['alpha']} and a CI excluding 0.</p>",
+    ]
+    if s["setting_differences"]:
+        items = "".join(f"<li>{_e(d)}</li>" for d in s["setting_differences"])
+        parts.append(f"<div class='alarm'><b>The two evals differ in more than the model:</b><ul>{items}</ul></div>")
+    parts.append("<h2>Safety and toxicity regressions</h2>")
+    if s["regressions"]:
+        items = "".join(
+            f"<li><span class='worse'>worse</span>: {_e(change_sentence(r))}</li>" for r in s["regressions"]
+        )
+        parts.append(f"<div class='alarm'><ul>{items}</ul></div>")
+    else:
+        parts.append("<div class='calm'>None: no safety or toxicity metric is clearly worse.</div>")
+    others = [r for r in s["headline"] if r not in s["regressions"]]
+    items = "".join(
+        f"<li><span class='{r['verdict']}'>{r['verdict']}</span>: {_e(change_sentence(r))}</li>" for r in others
+    )
+    parts.append(f"<h2>Other clear changes</h2><ul>{items or '<li>None.</li>'}</ul>")
+    parts.append("<h2>All metrics</h2>" + _image(forest_plot(comparison), "forest plot of per-metric differences"))
+    parts.append(
+        _table(
+            ["family", "metric", "better if", "A", "B", "B - A", "95% CI", "p", "Holm p", "verdict"],
+            [
+                [
+                    _e(r["family"]),
+                    f"<span title='{_e(r['meaning'])}'>{_e(r['metric'])}</span>",
+                    _e(r["direction"]),
+                    number(r["mean_a"]),
+                    number(r["mean_b"]),
+                    number(r["difference"], True),
+                    ci_text(r["ci"]),
+                    _e(p_value(r["p_value"])),
+                    _e(p_value(r["p_holm"])),
+                    f"<span class='{r['verdict'] if ' ' not in r['verdict'] else ''}'>{_e(r['verdict'])}</span>",
+                ]
+                for r in s["metrics"]
+            ],
+        )  # fmt: skip
+    )
+    parts.append(_image(distribution_plot(comparison), "per-prompt distributions"))
+    win = s["reward_win_rate"]
+    if win:
+        parts.append(
+            "<h2>Reward win rate of B over A</h2>"
+            + _table(
+                ["wins / ties / losses", "win rate", "95% CI", "length-controlled", "95% CI", "B longer by"],
+                [
+                    [
+                        f"{win['wins']} / {win['ties']} / {win['losses']}",
+                        f"{win['win_rate']:.3f}",
+                        ci_text(win["win_rate_ci"], False),
+                        f"{win['length_controlled_win_rate']:.3f}",
+                        ci_text(win["length_controlled_ci"], False),
+                        f"{win['mean_length_difference']:+.1f} words",
+                    ]
+                ],
+            )  # fmt: skip
+            + "<p>Length-controlled: a logistic regression of B's win on the length difference; the rate is its "
+            "prediction at equal length.</p>"
+            + _image(length_plot(comparison), "reward difference against length difference")
+        )
+    parts.append(
+        "<h2>Set-level aggregates (no test)</h2>"
+        + _table(["aggregate", "A", "B"], [[_e(k), number(v["a"]), number(v["b"])] for k, v in s["aggregates"].items()])
+    )
+    if s.get("human"):
+        parts.append("<h2>Human A/B</h2>" + _human_html(s["human"]))
+    parts.append("<h2>Examples</h2>")
+    for e in s["examples"]:
+        parts.append(
+            f"<h3>{_e(e['prompt_id'])}: {_e(e['why'])}</h3><p><b>Client:</b> {_e(client_turn(e['prompt']))}</p>"
+            f"<div class='pair'><div><b>A</b><div class='reply'>{_e(e['reply_a'])}</div></div>"
+            f"<div><b>B</b><div class='reply'>{_e(e['reply_b'])}</div></div></div>"
+        )
+    title = _e(f"{b['label']} against {a['label']}")
+    return (
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{title}</title>"
+        f"<style>{STYLE}</style></head><body>{''.join(parts)}</body></html>\n"
+    )
+
+
+def _human_html(human: dict[str, Any]) -> str:
+    strengths, outcomes, note = human_tables(human)
+    out = _table(["model", "Bradley-Terry strength", "95% CI"], [[_e(c) for c in row] for row in strengths])
+    if outcomes:
+        out += _table(["outcome", "value"], [[_e(c) for c in row] for row in outcomes])
+    return out + (f"<p>{_e(note)}</p>" if note else "")
