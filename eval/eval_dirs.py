@@ -49,7 +49,7 @@ def model_record(model_spec: str, resolved: ResolvedModel) -> dict[str, Any]:
 
 def eval_identity(summary: dict[str, Any]) -> dict[str, Any]:
     """What two evals must share for one to stand in for the other: weights, prompts, settings, scorers."""
-    settings = {k: v for k, v in summary["settings"].items() if k not in ("prompts", "limit", "tags")}
+    settings = {k: v for k, v in summary["settings"].items() if k not in ("prompts", "limit")}
     return {
         "model": summary["model"]["fingerprint"],
         "prompts": summary["prompts"]["fingerprint"],

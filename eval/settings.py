@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,6 @@ class EvalSettings:
     dtype: str = "auto"
     reward_model: str | None = None
     reference_model: str | None = None
-    tags: dict[str, str] = field(default_factory=dict)  # free-form labels kept in summary.json
 
     def check(self) -> None:
         """Raise one ValueError listing every bad setting."""
