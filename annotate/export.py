@@ -30,12 +30,19 @@ def split_of(external_id: str, test_fraction: float) -> str:
 
 
 def pooled_votes(store: RankingStore, mode: PairMode) -> tuple[dict, dict[int, set[int]]]:
-    """Per prompt: votes[(winner, loser)] and the candidates anyone flagged unsafe."""
+    """Per prompt: votes[(winner, loser)] and the candidates anyone flagged unsafe.
+
+    Items of a campaign (``align label --compare`` A/B pairs) are left out: they judge two
+    checkpoints on held-out eval prompts, and training on them would leak those prompts.
+    """
     votes: dict[int, dict[tuple[int, int], int]] = defaultdict(lambda: defaultdict(int))
     voters: dict[int, dict[frozenset, set[int]]] = defaultdict(lambda: defaultdict(set))
     unsafe: dict[int, set[int]] = defaultdict(set)
+    campaign_items = {p.id for campaign in store.campaigns() for p in store.campaign_prompts(campaign)}
     for ranking in store.rankings():
         entries, prompt = ranking["entries"], ranking["prompt_id"]
+        if prompt in campaign_items:
+            continue
         unsafe[prompt] |= {cid for cid, e in entries.items() if e.unsafe}
         best = min(e.rank for e in entries.values())
         for a, b in combinations(entries, 2):

@@ -214,3 +214,17 @@ def test_label_compare_queue_only_and_ab_summary_through_the_cli(tiny_model_dir,
     assert summary["agreement"] == {"alpha": None, "pairs": 0}  # one annotator: agreement is undefined
     both = align("label", "--compare", "a", "b", "--ab-summary", "ab:tiny", "--db", db)
     assert both.returncode == 2 and "use one at a time" in both.stderr
+
+
+def test_export_leaves_ab_campaign_items_out_of_training_pairs(tmp_path):
+    """A/B pairs judge checkpoints on held-out prompts: training on them would leak those prompts."""
+    from annotate.export import preference_pairs
+
+    store = RankingStore(str(tmp_path / "prefs.db"))
+    written_campaign(store, "ab:a-vs-b", [{"x": "A", "y": "A"}, {"x": "B", "y": "B"}])
+    ordinary = store.add_prompt("ordinary-1", [{"role": "user", "content": "client"}])
+    kind, curt = store.add_candidates(ordinary, ["a kind reply", "a curt reply"], "written")
+    judgements = {kind: CandidateJudgement(1), curt: CandidateJudgement(2)}
+    store.record_ranking(ordinary, store.ensure_annotator("x"), judgements)
+    pairs = preference_pairs(store)
+    assert [(p["prompt_id"], p["chosen_id"], p["rejected_id"]) for p in pairs] == [(ordinary, kind, curt)]
