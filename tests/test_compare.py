@@ -204,3 +204,21 @@ def test_align_compare_command(two_evals, tmp_path):
     assert {p.name for p in out.iterdir()} == {"compare.json", "compare.md", "report.html"}
     missing = align("compare", str(two_evals[0]), str(tmp_path / "nowhere"))
     assert missing.returncode == 2 and "nowhere" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_align_compare_adds_a_human_ab_campaign(two_evals, tmp_path):
+    from annotate.store import RankingStore
+    from tests.test_human_ab import written_campaign
+
+    db = tmp_path / "prefs.db"
+    written_campaign(RankingStore(str(db)), "ab:a-vs-b", [{"x": "B", "y": "B"}, {"x": "B", "y": "tie"}] * 3)
+    out = tmp_path / "cmp"
+    args = ("--out", str(out), "--human-campaign", "ab:a-vs-b", "--db", str(db))
+    result = align("compare", str(two_evals[0]), str(two_evals[1]), *args)
+    assert result.returncode == 0, result.stderr
+    human = json.loads((out / "compare.json").read_text())["human"]
+    assert human["wins"] == {"A": 0, "B": 9, "ties": 3} and human["rankings"] == 12
+    assert "## Human A/B" in (out / "compare.md").read_text()
+    assert "Human A/B" in (out / "report.html").read_text()
+    unknown = align("compare", str(two_evals[0]), str(two_evals[1]), "--human-campaign", "ab:nope", "--db", str(db))
+    assert unknown.returncode == 2 and "ab:a-vs-b" in unknown.stderr  # the error lists the campaigns there are

@@ -20,6 +20,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("b", metavar="RUN_B", help="the candidate, compared against RUN_A")
     add_eval_arguments(parser)
     parser.add_argument("--out", help="output folder (default: see above)")
+    parser.add_argument(
+        "--human-campaign",
+        metavar="CAMPAIGN",
+        help="add a human A/B campaign's result (from `align label --compare`): Bradley-Terry strengths with CIs",
+    )
+    parser.add_argument("--db", default="preferences.db", help="the preference store holding --human-campaign")
     parser.set_defaults(handler=cmd_compare)
 
 
@@ -27,8 +33,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
     import json
 
     from eval.compare import compare
+    from eval.human_ab import human_ab_summary
 
-    folder = compare(args.a, args.b, settings_from_args(args), args.out)
+    human = human_ab_summary(args.db, args.human_campaign) if args.human_campaign else None
+    folder = compare(args.a, args.b, settings_from_args(args), args.out, human=human)
     summary = json.loads((folder / "compare.json").read_text(encoding="utf-8"))
     print(f"B = {args.b} against A = {args.a}: {summary['paired_prompts']} prompts paired")
     for difference in summary["setting_differences"]:
