@@ -259,12 +259,47 @@ def compare(
     return folder
 
 
-def new_comparison_dir(label_a: str, label_b: str) -> Path:
-    def safe(label: str) -> str:
-        return re.sub(r"[^A-Za-z0-9._-]+", "-", Path(label).name).strip("-.")[:40] or "model"
+def compare_against(
+    baseline: str,
+    candidates: list[str],
+    settings: EvalSettings | None = None,
+    out_dir: str | Path | None = None,
+    human: dict | None = None,
+    seed: int = 0,
+) -> Path:
+    """Each candidate against one baseline (e.g. DPO and PPO against SFT): one folder per pair, one overview report.
 
+    With one candidate this is ``compare``. With several, ``out_dir`` gets a subfolder per candidate
+    (``b1-<label>/``, ...) holding its compare.json, compare.md and report.html, and a ``report.html``
+    showing every metric of every candidate side by side, then each full comparison.
+    """
+    from eval.report import render_html, render_markdown, render_overview_html
+
+    if len(candidates) == 1:
+        return compare(baseline, candidates[0], settings, out_dir, human=human, seed=seed)
+    settings = settings or EvalSettings()
+    if is_eval_dir(baseline):
+        settings = EvalSettings.from_recorded(read_eval_dir(baseline).summary["settings"])
+    a = load_or_evaluate(baseline, settings)
+    comparisons = [compare_evals(a, load_or_evaluate(spec, settings), human=human, seed=seed) for spec in candidates]
+    folder = Path(out_dir) if out_dir else new_comparison_dir(a.label, "+".join(Path(c).name for c in candidates))
+    for i, comparison in enumerate(comparisons, start=1):
+        sub = folder / f"b{i}-{safe_label(comparison.summary['b']['label'])}"
+        sub.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(sub / "compare.json", to_json(comparison.summary))
+        write_text_atomic(sub / "compare.md", render_markdown(comparison.summary))
+        write_text_atomic(sub / "report.html", render_html(comparison))
+    write_text_atomic(folder / "report.html", render_overview_html(comparisons))
+    return folder
+
+
+def safe_label(label: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", Path(label).name).strip("-.")[:40] or "model"
+
+
+def new_comparison_dir(label_a: str, label_b: str) -> Path:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    folder, n = COMPARISONS_ROOT / f"{safe(label_a)}-vs-{safe(label_b)}-{stamp}", 2
+    folder, n = COMPARISONS_ROOT / f"{safe_label(label_a)}-vs-{safe_label(label_b)}-{stamp}", 2
     while folder.exists():
-        folder, n = COMPARISONS_ROOT / f"{safe(label_a)}-vs-{safe(label_b)}-{stamp}-{n}", n + 1
+        folder, n = COMPARISONS_ROOT / f"{safe_label(label_a)}-vs-{safe_label(label_b)}-{stamp}-{n}", n + 1
     return folder

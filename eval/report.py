@@ -278,10 +278,69 @@ def _image(data: str | None, alt: str) -> str:
 
 
 def render_html(comparison: Comparison) -> str:
+    a, b = comparison.summary["a"], comparison.summary["b"]
+    return _page(f"{b['label']} against {a['label']}", comparison_sections(comparison))
+
+
+def _page(title: str, parts: list[str]) -> str:
+    return (
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{_e(title)}</title>"
+        f"<style>{STYLE}</style></head><body>{''.join(parts)}</body></html>\n"
+    )
+
+
+def render_overview_html(comparisons: list[Comparison]) -> str:
+    """Several checkpoints against one baseline on one page: every metric side by side, then each comparison."""
+    baseline = comparisons[0].summary["a"]["label"]
+    labels = [c.summary["b"]["label"] for c in comparisons]
+    rows_by_metric = [{r["metric"]: r for r in c.summary["metrics"]} for c in comparisons]
+    header = ["family", "metric", "better if", _e(baseline)]
+    for label in labels:
+        header += [_e(label), "B - A (95% CI)", "verdict"]
+    rows = []
+    for row in comparisons[0].summary["metrics"]:
+        cells = [_e(row["family"]), _e(row["metric"]), _e(row["direction"]), number(row["mean_a"])]
+        for by_metric in rows_by_metric:
+            other = by_metric.get(row["metric"])
+            if other is None:
+                cells += ["", "", ""]
+                continue
+            verdict = other["verdict"]
+            cells += [
+                number(other["mean_b"]),
+                f"{number(other['difference'], True)} {ci_text(other['ci'])}",
+                f"<span class='{verdict if ' ' not in verdict else ''}'>{_e(verdict)}</span>",
+            ]
+        rows.append(cells)
+    regressions = [
+        f"<li><b>{_e(c.summary['b']['label'])}</b>: <span class='worse'>worse</span>: {_e(change_sentence(r))}</li>"
+        for c in comparisons
+        for r in c.summary["regressions"]
+    ]
+    parts = [
+        f"<h1>{_e(', '.join(labels))} against {_e(baseline)}</h1>",
+        "<p>Each checkpoint is compared with the baseline on the same prompts and seed. Differences are checkpoint "
+        "minus baseline, with 95% paired bootstrap CIs; a verdict needs a Holm-adjusted Wilcoxon p &lt; "
+        f"{comparisons[0].summary['method']['alpha']} and a CI excluding 0. Each full comparison follows.</p>",
+        "<h2>Safety and toxicity regressions</h2>",
+        f"<div class='alarm'><ul>{''.join(regressions)}</ul></div>"
+        if regressions
+        else "<div class='calm'>None: no safety or toxicity metric is clearly worse for any checkpoint.</div>",
+        "<h2>Every metric</h2>",
+        _table(header, rows),
+    ]
+    for comparison in comparisons:
+        parts.append("<hr>")
+        parts.extend(comparison_sections(comparison, heading="h2"))
+    return _page(f"{', '.join(labels)} against {baseline}", parts)
+
+
+def comparison_sections(comparison: Comparison, heading: str = "h1") -> list[str]:
+    """The body of one comparison's report, its title in ``heading``."""
     s = comparison.summary
     a, b = s["a"], s["b"]
     parts = [
-        f"<h1>{_e(b['label'])} (B) against {_e(a['label'])} (A)</h1>",
+        f"<{heading}>{_e(b['label'])} (B) against {_e(a['label'])} (A)</{heading}>",
         f"<p>A: {_e(a['eval'])}<br>B: {_e(b['eval'])}<br>{s['paired_prompts']} prompts paired. Differences are "
         f"B - A with 95% paired bootstrap CIs; Wilcoxon signed-rank p-values, Holm-adjusted across "
         f"{len(s['metrics'])} metrics. A verdict needs Holm p &lt; {s['method']['alpha']} and a CI excluding 0.</p>",
@@ -358,11 +417,7 @@ def render_html(comparison: Comparison) -> str:
             f"<div class='pair'><div><b>A</b><div class='reply'>{_e(e['reply_a'])}</div></div>"
             f"<div><b>B</b><div class='reply'>{_e(e['reply_b'])}</div></div></div>"
         )
-    title = _e(f"{b['label']} against {a['label']}")
-    return (
-        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{title}</title>"
-        f"<style>{STYLE}</style></head><body>{''.join(parts)}</body></html>\n"
-    )
+    return parts
 
 
 def _human_html(human: dict[str, Any]) -> str:

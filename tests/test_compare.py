@@ -222,3 +222,25 @@ def test_align_compare_adds_a_human_ab_campaign(two_evals, tmp_path):
     assert "Human A/B" in (out / "report.html").read_text()
     unknown = align("compare", str(two_evals[0]), str(two_evals[1]), "--human-campaign", "ab:nope", "--db", str(db))
     assert unknown.returncode == 2 and "ab:a-vs-b" in unknown.stderr  # the error lists the campaigns there are
+
+
+def test_several_candidates_against_one_baseline_share_one_overview_report(two_evals, tmp_path):
+    """`align compare SFT DPO PPO`: a folder per candidate and one page with every metric side by side."""
+    rng = np.random.default_rng(1)
+    ppo = synthetic_eval(tmp_path / "C", "ppo", list(rng.uniform(1.0, 2.0, N)), [False] * N,
+                         [f"reply C {i}" for i in range(N)])  # fmt: skip
+    out = tmp_path / "cmp3"
+    result = align("compare", str(two_evals[0]), str(two_evals[1]), str(ppo), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("prompts paired") == 2 and "SAFETY/TOXICITY REGRESSIONS" in result.stdout
+    subfolders = sorted(p.name for p in out.iterdir() if p.is_dir())
+    assert subfolders == ["b1-dpo", "b2-ppo"]
+    for name in subfolders:
+        assert {p.name for p in (out / name).iterdir()} == {"compare.json", "compare.md", "report.html"}
+    page = (out / "report.html").read_text()
+    assert "dpo, ppo against sft" in page and page.count("data:image/png;base64,") >= 2
+    assert "<b>dpo</b>: <span class='worse'>worse</span>" in page  # dpo's safety regression comes first
+    assert "<script>alert" not in page
+    overview = page.split("<h2>Every metric</h2>")[1].split("<hr>")[0]
+    dpo_row = next(r for r in overview.split("<tr>") if ">epitome_total<" in r)
+    assert dpo_row.count(">better<") == 1 and ">no clear difference<" in dpo_row  # dpo better, ppo not

@@ -17,7 +17,9 @@ def register(commands: argparse._SubParsersAction) -> None:
         "comparisons/<A>-vs-<B>-<time>/).",
     )
     parser.add_argument("a", metavar="RUN_A", help="the baseline: an eval folder, a run directory or a model")
-    parser.add_argument("b", metavar="RUN_B", help="the candidate, compared against RUN_A")
+    parser.add_argument(
+        "b", metavar="RUN_B", nargs="+", help="the candidate(s), each compared against RUN_A (several: one report)"
+    )
     add_eval_arguments(parser)
     parser.add_argument("--out", help="output folder (default: see above)")
     parser.add_argument(
@@ -32,13 +34,21 @@ def register(commands: argparse._SubParsersAction) -> None:
 def cmd_compare(args: argparse.Namespace) -> int:
     import json
 
-    from eval.compare import compare
+    from eval.compare import compare_against
     from eval.human_ab import human_ab_summary
 
     human = human_ab_summary(args.db, args.human_campaign) if args.human_campaign else None
-    folder = compare(args.a, args.b, settings_from_args(args), args.out, human=human)
-    summary = json.loads((folder / "compare.json").read_text(encoding="utf-8"))
-    print(f"B = {args.b} against A = {args.a}: {summary['paired_prompts']} prompts paired")
+    folder = compare_against(args.a, args.b, settings_from_args(args), args.out, human=human)
+    files = [folder / "compare.json"] if len(args.b) == 1 else sorted(folder.glob("b*/compare.json"))
+    for file in files:
+        print_summary(json.loads(file.read_text(encoding="utf-8")))
+    print(f"report: {folder / 'report.html'}" + (" (also compare.md, compare.json)" if len(args.b) == 1 else ""))
+    return 0
+
+
+def print_summary(summary: dict) -> None:
+    a, b = summary["a"]["label"], summary["b"]["label"]
+    print(f"B = {b} against A = {a}: {summary['paired_prompts']} prompts paired")
     for difference in summary["setting_differences"]:
         print(f"  warning: the evals differ: {difference}")
     if summary["regressions"]:
@@ -56,5 +66,3 @@ def cmd_compare(args: argparse.Namespace) -> int:
         print(
             f"  reward win rate of B {win['win_rate']:.3f}, length-controlled {win['length_controlled_win_rate']:.3f}"
         )
-    print(f"report: {folder / 'report.html'} (also compare.md, compare.json)")
-    return 0
