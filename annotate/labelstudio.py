@@ -210,9 +210,13 @@ def task_for_item(store: RankingStore, prompt: Prompt, settings: LabelSettings) 
 
 
 def items_to_rank(store: RankingStore) -> list[Prompt]:
-    """Every item with two or more candidates, in the store's order."""
+    """Every item with two or more candidates, in the store's order, A/B campaign items excepted.
+
+    Label Studio shows every annotator a task's replies in the same order, so a blinded A/B pair
+    (``align label --compare``) would carry position bias there: those are ranked in the app.
+    """
     with store.session() as session:
-        prompts = list(session.scalars(select(Prompt).order_by(Prompt.id)))
+        prompts = list(session.scalars(select(Prompt).where(Prompt.campaign.is_(None)).order_by(Prompt.id)))
     return [p for p in prompts if len(store.candidates(p.id)) >= 2]
 
 
