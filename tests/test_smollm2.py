@@ -53,9 +53,17 @@ def test_demo_runs_then_skips_finished_stages(model_cache, monkeypatch, tmp_path
     sample = ROOT / "align" / "sample_data" / "preferences" / "test.jsonl"
     validation.write_text("".join(sample.read_text().splitlines(keepends=True)[:3]))
     demo["reward"]["overrides"] += ["data.max_pairs=16", f"data.validation={validation}"]
+    demo["dpo"]["config"] = str(ROOT / "configs" / "dpo.yaml")
+    demo["dpo"]["overrides"] = ["train.max_steps=2", "data.max_pairs=16", f"data.validation={validation}",
+                                "dpo.probe_prompts=2", "dpo.probe_max_new_tokens=16"]  # fmt: skip
+    demo["ppo"]["config"] = str(ROOT / "configs" / "ppo.yaml")
+    demo["ppo"]["overrides"] = ["ppo.steps=2", "ppo.batch_size=4", "ppo.mini_batch_size=4", "ppo.max_new_tokens=16",
+                                "data.max_prompts=8", "data.max_validation_prompts=4"]  # fmt: skip
+    demo["compare"] = {"prompts": "sample:test", "max_new_tokens": 16, "limit": 4}
     tiny_demo = tmp_path / "demo.yaml"
     tiny_demo.write_text(yaml.safe_dump(demo))
-    first = align("demo", "--config", str(tiny_demo), "--root", str(tmp_path), "data.max_examples=16", timeout=1500)
+    first = align("demo", "--config", str(tiny_demo), "--root", str(tmp_path), "--simulate-annotators",
+                  "data.max_examples=16", timeout=1500)  # fmt: skip
     assert first.returncode == 0, first.stderr
     assert "[sft] done" in first.stdout and "[SFT]" in first.stdout and "[base model]" in first.stdout
     assert (tmp_path / "sft" / "merged" / "model.safetensors").is_file()
@@ -67,9 +75,18 @@ def test_demo_runs_then_skips_finished_stages(model_cache, monkeypatch, tmp_path
     counts = RankingStore(str(tmp_path / "preferences.db")).counts()
     assert counts["prompts"] >= 8 + 173 and counts["candidates"] > 173 * 3  # SFT candidates + written set
 
+    assert "SIMULATED annotator 'simulated:eval-scorers'" in first.stdout and "ranked 8 waiting items" in first.stdout
     assert "[reward] done" in first.stdout and "pairwise accuracy" in first.stdout.lower()
     assert (tmp_path / "reward" / "merged" / "model.safetensors").is_file()
+    assert "[dpo] done" in first.stdout and "[ppo] done" in first.stdout and "held-out reward" in first.stdout
+    for stage in ("dpo", "ppo"):
+        assert (tmp_path / stage / "merged" / "model.safetensors").is_file()
+    assert "[compare] DPO against SFT (4 prompts)" in first.stdout and "[compare] PPO against SFT" in first.stdout
+    report = (tmp_path / "compare" / "report.html").read_text()
+    assert "dpo, ppo against sft" in report and "data:image/png;base64," in report
+    compared = json.loads((tmp_path / "compare" / "b1-dpo" / "compare.json").read_text())
+    assert compared["paired_prompts"] == 4 and all("ci" in row for row in compared["metrics"])
 
     again = align("demo", "--config", str(tiny_demo), "--root", str(tmp_path), timeout=600)
     assert again.returncode == 0, again.stderr
-    assert "[sft] already done" in again.stdout and "[reward] already done" in again.stdout
+    assert all(f"[{stage}] already done" in again.stdout for stage in ("sft", "reward", "dpo", "ppo", "compare"))

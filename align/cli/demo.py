@@ -1,10 +1,11 @@
 """`align demo`: the platform's main job on the built-in defaults, each stage skipped once done.
 
-Today it runs the SFT stage, shows the fine-tuned model's replies to held-out client
-messages beside the base model's, queues fresh SFT candidates in the preference store for
-the ranking app (with the written sample rankings imported beside them, standing in for
-therapists), and trains a reward model on the store's rankings. Later stages (DPO, PPO,
-evaluation) join this loop as they land.
+It runs the SFT stage, shows the fine-tuned model's replies to held-out client messages
+beside the base model's, queues fresh SFT candidates in the preference store for the ranking
+app (with the written sample rankings imported beside them, standing in for therapists),
+trains a reward model on the store's rankings, aligns the SFT model with DPO (on the same
+rankings) and PPO (against the reward model), and compares DPO and PPO with SFT on empathy,
+safety, toxicity, quality and reward in one HTML report.
 """
 
 from __future__ import annotations
@@ -27,6 +28,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("demo", help="run the whole loop on the built-in defaults")
     parser.add_argument("--config", default=str(DEFAULT_DEMO_CONFIG), help="demo config (stage step counts)")
     parser.add_argument("--root", help="where the demo's runs go (default: the config's output_root)")
+    parser.add_argument(
+        "--simulate-annotators",
+        action="store_true",
+        help="also rank the fresh SFT candidates with the eval scorers, under the account simulated:eval-scorers "
+        "(a stand-in for therapists, for demos only)",
+    )
     parser.add_argument("overrides", nargs="*", metavar="KEY=VALUE", help="applied to the SFT stage config")
     parser.set_defaults(handler=cmd_demo)
 
@@ -44,10 +51,10 @@ def run_stage(name: str, stage: dict[str, Any], root: Path, base_dir: Path, extr
     config = base_dir / stage["config"]
     resume = str(run.path) if (run.path / "config.yaml").is_file() else None
     run, metrics = run_recipe(stage["recipe"], None if resume else str(config), [] if resume else overrides, resume)
-    print(
-        f"[{name}] done: {run.path}  validation loss {metrics['eval_loss_before']:.3f} -> "
-        f"{metrics['eval_loss_after']:.3f}"
-    )
+    loss = ""
+    if metrics.get("eval_loss_before") is not None and metrics.get("eval_loss_after") is not None:
+        loss = f"  validation loss {metrics['eval_loss_before']:.3f} -> {metrics['eval_loss_after']:.3f}"
+    print(f"[{name}] done: {run.path}{loss}")
     for line in metrics.get("highlights", []):
         print(f"[{name}]   {line}")
     return run
@@ -111,13 +118,58 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"replies saved to {root / 'sample_replies.json'}; chat with it: align chat --model {sft.path}")
 
     db = queue_for_ranking(sft, demo.get("preferences", {}), root, config["model"]["system_prompt"])
+    if args.simulate_annotators:
+        from annotate.simulated import SIMULATED_ANNOTATOR, simulate_rankings
+        from annotate.store import RankingStore
+
+        counts = simulate_rankings(RankingStore(str(db)))
+        print(
+            f"[preferences] SIMULATED annotator '{SIMULATED_ANNOTATOR}' (the eval scorers, not therapists) ranked "
+            f"{counts['ranked']} waiting items, {counts['unsafe_flags']} replies flagged unsafe"
+        )
     reward = run_stage("reward", demo["reward"], root, base_dir, [f"model.path={sft.path}", f"data.train=store:{db}"])
     print(f"reward model: {reward.path}; score replies with it: align score --model {reward.path} --input FILE")
+    dpo = run_stage("dpo", demo["dpo"], root, base_dir, [f"model.path={sft.path}", f"data.train=store:{db}"])
+    ppo = run_stage("ppo", demo["ppo"], root, base_dir, [f"model.path={sft.path}", f"reward_model.path={reward.path}"])
+    print(f"aligned checkpoints: DPO {dpo.path / 'merged'}, PPO {ppo.path / 'merged'}")
+    report = compare_stage(demo.get("compare", {}), root, sft, reward, {"dpo": dpo, "ppo": ppo})
+    print(f"\nThe comparison of SFT, DPO and PPO: {report}  (open it in a browser)")
     print(
         f"\nTo rank the SFT model's candidates in the browser:\n  align users add YOUR_NAME --role admin --db {db}"
         f"\n  align label --db {db}    # then open http://127.0.0.1:7860"
     )
     return 0
+
+
+def compare_stage(
+    settings: dict[str, Any], root: Path, sft: RunDirectory, reward: RunDirectory, aligned: dict[str, RunDirectory]
+) -> Path:
+    """Evaluate SFT and each aligned model on the same prompts and seed; one report comparing them with SFT."""
+    from eval.compare import compare_against
+    from eval.settings import EvalSettings
+
+    folder = root / "compare"
+    report = folder / "report.html"
+    if report.is_file():
+        print(f"[compare] already done: {report} (delete {folder} to redo)")
+        return report
+    eval_settings = EvalSettings(
+        prompts=settings.get("prompts", "sample:test"),
+        max_new_tokens=int(settings.get("max_new_tokens", 96)),
+        limit=settings.get("limit"),
+        reward_model=str(reward.path),
+        reference_model=str(sft.path),
+    )
+    print(f"[compare] evaluating SFT, {', '.join(n.upper() for n in aligned)} on {eval_settings.prompts} ...")
+    compare_against(str(sft.path), [str(run.path) for run in aligned.values()], eval_settings, folder)
+    for summary_file in sorted(folder.glob("b*/compare.json")):
+        summary = json.loads(summary_file.read_text(encoding="utf-8"))
+        name = Path(summary["b"]["label"]).name.upper()
+        changes = [f"{row['metric']} {row['verdict']}" for row in summary["headline"]] or ["no clear difference"]
+        print(f"[compare] {name} against SFT ({summary['paired_prompts']} prompts): {'; '.join(changes)}")
+        if summary["regressions"]:
+            print(f"[compare] {name}: SAFETY/TOXICITY REGRESSION: see the report before using this checkpoint")
+    return report
 
 
 def queue_for_ranking(sft: RunDirectory, settings: dict[str, Any], root: Path, system_prompt: str) -> Path:
