@@ -24,8 +24,9 @@ install: $(STAMP)  ## create .venv and install pinned dependencies
 demo: install  ## install, then run the platform's main job on the built-in defaults
 	$(BIN)/align demo
 
-test: install  ## the whole test suite (everything but GPU tests)
-	$(BIN)/python -m pytest -m "not gpu" tests
+test: install  ## the whole test suite (everything but GPU tests): unit tests, then the slow ones in a fresh process
+	$(BIN)/python -m pytest -m "not gpu and not slow" tests
+	$(BIN)/python -m pytest -m "slow and not gpu" tests
 
 test-fast: install  ## unit tests only (skips the minutes-long SmolLM2 runs)
 	$(BIN)/python -m pytest -m "not gpu and not slow" tests

@@ -294,3 +294,22 @@ def training_chat_template(tokenizer: PreTrainedTokenizerBase) -> str | None:
         "counselor's turns. Either set train.assistant_only_loss=false, or set train.chat_template_path to a "
         "template with {% generation %}...{% endgeneration %} around assistant messages"
     )
+
+
+def release_memory() -> None:
+    """Give memory freed by models that are gone back to the operating system.
+
+    Between stages of one process (the demo, a test session) the allocator keeps freed blocks;
+    without this, one stage's peak stays resident through the next and they add up.
+    """
+    import contextlib
+    import ctypes
+    import gc
+
+    import torch
+
+    gc.collect()
+    if torch.cuda.is_available():
+        torch.cuda.empty_cache()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc (macOS, musl): nothing to trim
+        ctypes.CDLL("libc.so.6").malloc_trim(0)

@@ -88,6 +88,16 @@ def build_tiny_tokenizer():
     return fast
 
 
+@pytest.fixture(autouse=True)
+def _release_memory_after_each_test() -> Iterator[None]:
+    """A model trained in-process by one test must not stay resident through the next (CI has 24 GB):
+    a SmolLM2 run's peak (about 11 GB) would otherwise stay with the test process to the end."""
+    yield
+    from align.models import release_memory
+
+    release_memory()
+
+
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory) -> Path:
     """A 2-layer random Llama with a ChatML tokenizer, saved like any checkpoint folder."""

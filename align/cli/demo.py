@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from align.config import load_yaml
+from align.models import release_memory
 from align.runs import RunDirectory
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ def run_stage(name: str, stage: dict[str, Any], root: Path, base_dir: Path, extr
     config = base_dir / stage["config"]
     resume = str(run.path) if (run.path / "config.yaml").is_file() else None
     run, metrics = run_recipe(stage["recipe"], None if resume else str(config), [] if resume else overrides, resume)
+    release_memory()  # one stage's models must not stay resident through the next
     loss = ""
     if metrics.get("eval_loss_before") is not None and metrics.get("eval_loss_after") is not None:
         loss = f"  validation loss {metrics['eval_loss_before']:.3f} -> {metrics['eval_loss_after']:.3f}"
