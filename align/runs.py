@@ -44,8 +44,12 @@ class RunExistsError(FileExistsError):
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
-    """Write JSON so a reader never sees half a file, even if the process is killed mid-write."""
-    tmp = path.with_name(f".{path.name}.tmp")
+    """Write JSON so a reader never sees half a file, even if the process is killed mid-write.
+
+    The temporary file is the writer's own (its pid in the name): under ``accelerate launch`` every
+    process may write the run's files at once, and a shared temporary name made one rename fail.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf-8")
     os.replace(tmp, path)
 
@@ -130,7 +134,7 @@ class RunDirectory:
         return None
 
     def write_config(self, config: dict[str, Any]) -> None:
-        tmp = self.path / ".config.yaml.tmp"
+        tmp = self.path / f".config.yaml.{os.getpid()}.tmp"  # each process its own (see write_json_atomic)
         tmp.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
         os.replace(tmp, self.path / "config.yaml")
 
