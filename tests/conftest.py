@@ -227,3 +227,25 @@ def module_store_url(request, tmp_path_factory) -> Iterator[str]:
     yield url
     if drop:
         drop()
+
+
+def kill_after_first_checkpoint(recipe: str, overrides: list[str], run_dir: Path) -> Path:
+    """Start a real `align run RECIPE`, SIGKILL it once a finished checkpoint exists; return its checkpoints folder."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "align.cli.main", "run", recipe, *overrides],
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    checkpoints = run_dir / "checkpoints"
+    deadline = time.time() + 120
+    while not list(checkpoints.glob("checkpoint-*/trainer_state.json")) and time.time() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    return checkpoints

@@ -8,7 +8,6 @@ with the KL to the SFT model reported.
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ import torch
 from safetensors.torch import load_file
 
 from align.cli.run import run_recipe
+from tests.conftest import kill_after_first_checkpoint
 from tests.synthetic_preferences import reflects_and_asks, synthetic_preferences
 from tests.test_cli import ROOT, align
 
@@ -401,18 +401,7 @@ def test_resume_after_kill(tiny_model_dir, synthetic, tmp_path):
         "train.save_total_limit=1",
         "dpo.probe_steps=0",
     )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "align.cli.main", "run", "dpo", *overrides],
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    checkpoints = tmp_path / "resume" / "checkpoints"
-    deadline = time.time() + 120
-    while not list(checkpoints.glob("checkpoint-*/trainer_state.json")) and time.time() < deadline:
-        time.sleep(0.05)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    checkpoints = kill_after_first_checkpoint("dpo", overrides, tmp_path / "resume")
     killed_at = max(int(p.name.split("-")[1]) for p in checkpoints.glob("checkpoint-*"))
     assert killed_at < 20
 

@@ -15,7 +15,6 @@ import json
 import math
 import os
 import random
-import signal
 import subprocess
 import sys
 import time
@@ -28,6 +27,7 @@ from safetensors.torch import load_file
 from align.cli.run import run_recipe
 from align.config import ConfigError
 from align.schema import DataError
+from tests.conftest import kill_after_first_checkpoint
 from tests.synthetic_preferences import reflects_and_asks, synthetic_preferences
 from tests.test_cli import align
 
@@ -367,18 +367,7 @@ def test_resume_after_kill(tiny_sft, tiny_reward, synthetic, tmp_path):
         "ppo.max_new_tokens=6",
         "data.max_validation_prompts=4",
     )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "align.cli.main", "run", "ppo", *overrides],
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    checkpoints = tmp_path / "resume" / "checkpoints"
-    deadline = time.time() + 120
-    while not list(checkpoints.glob("checkpoint-*/trainer_state.json")) and time.time() < deadline:
-        time.sleep(0.05)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    checkpoints = kill_after_first_checkpoint("ppo", overrides, tmp_path / "resume")
     killed_at = max(int(p.parent.name.split("-")[1]) for p in checkpoints.glob("checkpoint-*/trainer_state.json"))
     assert killed_at < 40
 

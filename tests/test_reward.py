@@ -7,10 +7,6 @@ reward model ranks held-out pairs at least 90% right.
 
 import json
 import math
-import os
-import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -27,6 +23,7 @@ from reward.report import (
     pairwise_accuracy,
     wilson_interval,
 )
+from tests.conftest import kill_after_first_checkpoint
 from tests.synthetic_preferences import reflects_and_asks, synthetic_preferences
 from tests.test_cli import ROOT, align
 
@@ -318,18 +315,7 @@ def test_resume_after_kill(tiny_model_dir, synthetic, tmp_path):
         "train.save_total_limit=1",
         "train.logging_steps=2",
     )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "align.cli.main", "run", "reward", *overrides],
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    checkpoints = tmp_path / "resume" / "checkpoints"
-    deadline = time.time() + 120
-    while not list(checkpoints.glob("checkpoint-*/trainer_state.json")) and time.time() < deadline:
-        time.sleep(0.05)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    checkpoints = kill_after_first_checkpoint("reward", overrides, tmp_path / "resume")
     killed_at = max(int(p.name.split("-")[1]) for p in checkpoints.glob("checkpoint-*"))
     assert killed_at < 60
 
