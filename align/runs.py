@@ -81,6 +81,21 @@ def git_commit() -> str | None:
     return f"{commit}-dirty" if dirty else commit
 
 
+def cpu_name() -> str:
+    """The processor's model name (benchmarks and classifier cards depend on it), or "unknown CPU"."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown CPU"
+
+
+def usable_cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 0
+
+
 def file_fingerprint(source: str) -> dict[str, Any]:
     """Identify a data source: a file's sha256, or the name of a sample split / hub dataset."""
     from align.schema import source_path
