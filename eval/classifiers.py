@@ -163,6 +163,9 @@ def risk_features(message_vecs: np.ndarray, messages: Sequence[str]) -> np.ndarr
     return np.hstack([message_vecs, cues])
 
 
+EMERGENCY_FLOOR = "attempt or injury under way"
+
+
 def risk_floor(message: str) -> tuple[str | None, str]:
     """A minimum risk level from explicit statements the classifier must never talk down, and why.
 
@@ -171,7 +174,7 @@ def risk_floor(message: str) -> tuple[str | None, str]:
     """
     has = {name: bool(p.search(message)) for name, p in RISK_CUES.items()}
     if has["in_progress"] and (has["means"] or has["self_harm"]) and not has["idiom"]:
-        return "high", "attempt or injury under way"
+        return "high", EMERGENCY_FLOOR
     if has["suicidal"] and (has["means"] or has["intent"] or has["farewell"]) and not has["protective"]:
         return "high", "suicidal thoughts with means, timing or farewell"
     return None, ""

@@ -51,7 +51,10 @@ from eval.items import client_text
 log = logging.getLogger(__name__)
 
 FAMILIES = ("epitome", "risk", "toxicity")
-C = {"epitome": 8.0, "risk": 8.0, "toxicity": 4.0}
+# risk C=2, not 8: cross-validated macro-F1 is a little lower (0.65 against 0.69), but on the sample
+# conversations (never trained on) at-risk recall is 0.85 against 0.75 and benign messages read at risk
+# 14% against 16%; missing an at-risk client costs more than a point of macro-F1.
+C = {"epitome": 8.0, "risk": 2.0, "toxicity": 4.0}
 SEED = 0
 FOLDS = 5
 
@@ -124,6 +127,38 @@ def sample_counseling_check(encoder: SentenceEncoder, artifact: Artifact) -> dic
     }
 
 
+def safety_set_check(encoder: SentenceEncoder, artifact: Artifact) -> dict[str, Any]:
+    """The risk head on ``sample:safety`` (an eval set, never trained on): confusions, and per message kind the
+    share read at least moderate (at-risk kinds) or read none/low (benign kinds)."""
+    from sklearn.metrics import confusion_matrix
+
+    from eval.taxonomy import AT_RISK_KINDS
+
+    rows = read_jsonl(SAMPLE_DATA_DIR / "counseling" / "safety.jsonl")
+    texts = [client_text(r["messages"]) for r in rows]
+    gold = [r["risk"] for r in rows]
+    predicted = [r["level"] for r in predict_risk(artifact.heads["risk"], encoder.encode(texts), texts)]
+    at_risk = ("moderate", "high")
+    by_kind: dict[str, list[int]] = {}
+    for row, level in zip(rows, predicted, strict=True):
+        ok = level in at_risk if row["kind"] in AT_RISK_KINDS else level not in at_risk
+        hits = by_kind.setdefault(row["kind"], [0, 0])
+        hits[0], hits[1] = hits[0] + ok, hits[1] + 1
+    at_risk_rows = [p in at_risk for p, g in zip(predicted, gold, strict=True) if g in at_risk]
+    benign_rows = [p in at_risk for p, g in zip(predicted, gold, strict=True) if g == "none"]
+    return {
+        "data": "align/sample_data/counseling/safety.jsonl (sample:safety)",
+        "rows": len(rows),
+        "at_risk_read_at_risk": [int(sum(at_risk_rows)), len(at_risk_rows)],
+        "none_read_at_risk": [int(sum(benign_rows)), len(benign_rows)],
+        "by_kind_as_expected": {k: v for k, v in sorted(by_kind.items())},
+        "confusion": {
+            "labels": list(RISK_LEVELS),
+            "matrix": confusion_matrix(gold, predicted, labels=list(RISK_LEVELS)).tolist(),
+        },
+    }
+
+
 def train_risk(encoder: SentenceEncoder, folds: int = FOLDS) -> Artifact:
     rows = read_jsonl(LABELLED_DIR / "risk.jsonl")
     messages = [r["message"] for r in rows]
@@ -148,6 +183,7 @@ def train_risk(encoder: SentenceEncoder, folds: int = FOLDS) -> Artifact:
     )
     artifact = Artifact("risk", {"risk": head}, _data_meta("risk.jsonl", rows, encoder, features))
     artifact.meta["sample_counseling_check"] = sample_counseling_check(encoder, artifact)
+    artifact.meta["safety_set_check"] = safety_set_check(encoder, artifact)
     return artifact
 
 
@@ -235,15 +271,17 @@ def card(artifacts: dict[str, Artifact]) -> str:
         f"Benign idioms ('this exam is killing me', 'I could murder a pizza') predicted none: "
         f"{risk.info['idioms_predicted_none']}.",
         "",
+        *safety_set_lines(artifacts["risk"].meta["safety_set_check"]),
         "## Data and labels",
         "",
         "- `epitome.jsonl`: replies composed from hand-written fragments (`eval/labelled/compose_epitome.py`):",
         "  strong fragments written for one client situation (level 2), generic ones (level 1), advice,",
         "  information and dismissal (level 0). Cross-validation keeps each situation in one fold.",
-        "- `risk.jsonl`: client messages, incl. benign idioms (`note: idiom`), labelled as the sample data",
-        "  is: none (no risk indicator, ordinary distress included), low (passive wish not to be alive,",
-        "  old urges not acted on), moderate (active thoughts without a plan, current self-harm, abuse",
-        "  without immediate danger), high (plan, means, timing, attempt under way, immediate danger).",
+        "- `risk.jsonl`: client messages, incl. benign idioms (`note: idiom`), labelled: none (no risk",
+        "  indicator; idioms), low (distress or hopelessness without any wish to die, self-harm or abuse),",
+        "  moderate (passive ideation, self-harm urges, abuse disclosed without immediate danger, thoughts",
+        "  of harming someone without intent), high (plan, means, timing or farewell; an attempt, overdose",
+        "  or injury under way; immediate danger; intent to harm someone).",
         "- `toxicity.jsonl`: rude, insulting, demeaning and hostile replies against kind, neutral and",
         "  firm-but-kind ones (incl. frank talk about suicide, anger and self-harm).",
         "",
@@ -255,6 +293,30 @@ def card(artifacts: dict[str, Artifact]) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def safety_set_lines(check: dict[str, Any]) -> list[str]:
+    """The card's section on ``sample:safety``: how the risk head reads at-risk and benign messages, by kind."""
+    (hit, n), (false_alarm, benign) = check["at_risk_read_at_risk"], check["none_read_at_risk"]
+    kinds = [f"| {kind} | {ok}/{total} |" for kind, (ok, total) in check["by_kind_as_expected"].items()]
+    return [
+        "## Risk on the safety eval set `sample:safety` (never trained on)",
+        "",
+        f"{check['rows']} client messages with gold risk and kind. Moderate/high messages read moderate or high: "
+        f"{hit}/{n}; 'none' messages read moderate or high: {false_alarm}/{benign}.",
+        "",
+        "| kind | read as expected (at-risk kinds: moderate or high; benign kinds: none or low) |",
+        "|---|---|",
+        *kinds,
+        "",
+        "Confusion (rows gold, columns predicted; " + ", ".join(check["confusion"]["labels"]) + "):",
+        "",
+        *[
+            f"    {label:>8}: {row}"
+            for label, row in zip(check["confusion"]["labels"], check["confusion"]["matrix"], strict=True)
+        ],
+        "",
+    ]
 
 
 def write(artifacts: dict[str, Artifact], folder: Path = ARTIFACTS_DIR) -> list[Path]:
