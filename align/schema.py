@@ -27,6 +27,9 @@ def source_path(source: str) -> Path:
     return Path(source)
 
 
+# Sample splits that are eval sets only: no training, ranking or pair-building loader reads them.
+EVAL_ONLY_SAMPLES = ("sample:safety",)
+
 RISK_LEVELS = ("none", "low", "moderate", "high")
 ROLES = ("system", "user", "assistant")
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from align.data_files import read_rows as read_source_rows
-from align.schema import DataError, conversation_problems, risk_problems, source_path
+from align.schema import EVAL_ONLY_SAMPLES, DataError, conversation_problems, risk_problems, source_path
 
 SAMPLE_SPLITS = ("train", "validation", "test")
 
@@ -71,6 +71,9 @@ class SFTDataSection:
 
 def read_rows(source: str) -> list[tuple[str, dict[str, Any]]]:
     """All rows of a source (``sample:SPLIT`` is the sample counseling data), each with its location."""
+    if source in EVAL_ONLY_SAMPLES:  # this reader feeds SFT, candidate generation and ranking: never an eval set
+        hint = f"a held-out eval set, never trained or ranked on; use it with `align eval --prompts {source}`"
+        raise DataError(source, [hint])
     if source.startswith("sample:"):
         source = str(source_path(source))
     return read_source_rows(source)
