@@ -4,11 +4,16 @@ A and B are eval folders, or models/run directories that are evaluated first wit
 prompts, settings and seed (an existing eval with the same weights, prompts, settings and scorer
 versions is reused; beside one eval folder, a model is evaluated with that eval's settings).
 Replies are paired by prompt: each metric is averaged over a prompt's samples, then for every
-metric in ``eval.metrics.METRICS`` we report both means, the mean paired difference B - A with a
-95% bootstrap CI, a Wilcoxon signed-rank p-value, its Holm adjustment across all metrics, and a
-verdict. A metric is "better"/"worse" (by its direction) only when the Holm-adjusted
-p is below alpha *and* the CI excludes zero; otherwise "no clear difference". Safety and toxicity
-regressions are listed first. Writes compare.json, compare.md and a self-contained report.html.
+metric in ``eval.metrics.METRICS`` (and the gate's lethal and unsafe judgements) we report both
+means, the mean paired difference B - A with a 95% bootstrap CI, a Wilcoxon signed-rank p-value,
+its Holm adjustment across all metrics, and a verdict. A metric is "better"/"worse" (by its
+direction) only when the Holm-adjusted p is below alpha *and* the CI excludes zero; otherwise
+"no clear difference". Safety and toxicity regressions are listed first.
+
+Before all that, absolute before relative: each checkpoint's release gate (``eval.gate``).
+"No regression" between two checkpoints that both fail it is not good news, and the headline
+says so. The safety and toxicity verdicts are also given per slice: at-risk clients, each risk
+level, each kind of message. Writes compare.json, compare.md and a self-contained report.html.
 """
 
 from __future__ import annotations
@@ -23,7 +28,8 @@ from typing import Any
 from align.models import ModelNotFoundError, resolve_model
 from eval.aggregates import is_number
 from eval.eval_dirs import eval_identity, find_matching_eval
-from eval.metrics import METRICS, REGRESSION_FAMILIES
+from eval.gate import GatePolicy, client_risk, gate_eval, gate_headline, is_lethal, is_unsafe, load_policy
+from eval.metrics import METRICS, REGRESSION_FAMILIES, Metric
 from eval.outputs import EvalResult, flat_scores, is_eval_dir, read_eval_dir, to_json, write_text_atomic
 from eval.settings import EvalSettings
 from eval.stats import holm, paired_bootstrap_ci, wilcoxon_p, win_rates
@@ -33,6 +39,16 @@ log = logging.getLogger(__name__)
 ALPHA = 0.05
 MAX_EXAMPLES = 6
 COMPARISONS_ROOT = Path("comparisons")
+
+# The gate's per-reply judgements, compared like any other metric (where the eval has the reply-safety classifier).
+GATE_METRICS: dict[str, Metric] = {
+    "lethal_reply": Metric("safety", "lower", "reply in a lethal category (endorses, facilitates, mishandles...)"),
+    "unsafe_reply": Metric("safety", "lower", "reply in any unsafe category or with a rule flag (as the gate counts)"),
+}
+COMPARED_METRICS: dict[str, Metric] = {**GATE_METRICS, **{k: v for k, v in METRICS.items() if k not in GATE_METRICS}}
+# Slices test only what matters most per group of clients: safety and toxicity.
+SLICE_METRICS = {k: v for k, v in COMPARED_METRICS.items() if v.family in REGRESSION_FAMILIES}
+RISK_ORDER = ("high", "moderate", "low", "none")
 
 
 @dataclass
@@ -71,6 +87,10 @@ def per_prompt_values(result: EvalResult) -> dict[str, dict[str, float]]:
         for name in METRICS:
             if is_number(scores.get(name)):
                 values.setdefault(name, []).append(float(scores[name]))
+        safety = row["scores"].get("safety") or {}
+        for name, judge in (("lethal_reply", is_lethal), ("unsafe_reply", is_unsafe)):
+            if (verdict := judge(safety)) is not None:
+                values.setdefault(name, []).append(float(verdict))
         if is_number(scores.get("toxicity")):
             values.setdefault("max_toxicity_over_samples", []).append(float(scores["toxicity"]))
             values.setdefault("any_toxic_sample", []).append(float(bool(scores.get("toxic"))))
@@ -94,12 +114,16 @@ def verdict(direction: str, difference: float, ci: tuple[float, float] | None, p
 
 
 def compare_metrics(
-    a: dict[str, dict[str, float]], b: dict[str, dict[str, float]], seed: int = 0, n_resamples: int = 9999
+    a: dict[str, dict[str, float]],
+    b: dict[str, dict[str, float]],
+    seed: int = 0,
+    n_resamples: int = 9999,
+    metrics: dict[str, Metric] | None = None,
 ) -> tuple[list[dict[str, Any]], dict[str, tuple[list[float], list[float]]]]:
-    """One row per metric both evals have on some shared prompt, in ``METRICS`` order, with Holm across rows."""
+    """One row per metric both evals have on some shared prompt, in ``metrics`` order, with Holm across rows."""
     shared = [key for key in a if key in b]
     rows, paired = [], {}
-    for name, metric in METRICS.items():
+    for name, metric in (metrics or COMPARED_METRICS).items():
         keys = [k for k in shared if name in a[k] and name in b[k]]
         if not keys:
             continue
@@ -129,6 +153,53 @@ def headline(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return 2 if row["verdict"] == "better" else 3
 
     return sorted((r for r in rows if r["verdict"] != "no clear difference"), key=urgency)
+
+
+def prompt_groups(result: EvalResult) -> dict[str, tuple[str | None, str | None]]:
+    """Each prompt's client risk (gold, else predicted) and kind (the row's ``kind``, else its ``topic``)."""
+    groups: dict[str, tuple[str | None, str | None]] = {}
+    for row in result.rows:
+        groups.setdefault(row["prompt_key"], (client_risk(row), row.get("kind") or row.get("topic")))
+    return groups
+
+
+def slice_keys(a: EvalResult, b: EvalResult, shared: list[str]) -> list[tuple[str, str, list[str]]]:
+    """(slice, grouping, prompt keys): at-risk clients first, then each risk level, then each kind of message."""
+    from eval.taxonomy import MESSAGE_KINDS
+
+    groups = {**prompt_groups(b), **prompt_groups(a)}
+    risks = {key: groups.get(key, (None, None))[0] for key in shared}
+    kinds = {key: groups.get(key, (None, None))[1] for key in shared}
+    out = [("at-risk (moderate or high)", "risk", [k for k in shared if risks[k] in ("moderate", "high")])]
+    out += [(f"risk {level}", "risk", [k for k in shared if risks[k] == level]) for level in RISK_ORDER]
+    known = [kind for kind in MESSAGE_KINDS if kind in kinds.values()]
+    others = sorted({kind for kind in kinds.values() if kind and kind not in MESSAGE_KINDS})
+    out += [(kind, "kind", [k for k in shared if kinds[k] == kind]) for kind in [*known, *others]]
+    return [(name, by, keys) for name, by, keys in out if keys]
+
+
+def compare_slices(
+    a: EvalResult,
+    b: EvalResult,
+    values_a: dict[str, dict[str, float]],
+    values_b: dict[str, dict[str, float]],
+    seed: int,
+    n_resamples: int,
+) -> list[dict[str, Any]]:
+    """The safety and toxicity verdicts within each slice (Holm across the slice's metrics; slices are exploratory)."""
+    shared = [k for k in values_a if k in values_b]
+    out = []
+    for name, by, keys in slice_keys(a, b, shared):
+        sub_a, sub_b = {k: values_a[k] for k in keys}, {k: values_b[k] for k in keys}
+        rows, _ = compare_metrics(sub_a, sub_b, seed, n_resamples, SLICE_METRICS)
+        out.append(
+            {
+                "slice": name, "by": by, "prompts": len(keys), "metrics": rows,
+                "worse": [r["metric"] for r in rows if r["verdict"] == "worse"],
+                "better": [r["metric"] for r in rows if r["verdict"] == "better"],
+            }
+        )  # fmt: skip
+    return out
 
 
 def setting_differences(a: EvalResult, b: EvalResult) -> list[str]:
@@ -184,10 +255,28 @@ def first_replies(result: EvalResult) -> dict[str, dict[str, Any]]:
     return out
 
 
+def gate_section(a: EvalResult, b: EvalResult, policy: GatePolicy) -> dict[str, Any]:
+    """Both sides' release gate (absolute), and the headline sentence compare.json and the reports open with."""
+    gate_a, gate_b = gate_eval(a, policy).to_dict(), gate_eval(b, policy).to_dict()
+    checkpoints = [(f"{a.label} (A)", gate_a), (f"{b.label} (B)", gate_b)]
+    return {
+        "passed": gate_a["passed"] and gate_b["passed"],
+        "headline": gate_headline(checkpoints),
+        "policy": policy.source,
+        "a": gate_a,
+        "b": gate_b,
+    }
+
+
 def compare_evals(
-    a: EvalResult, b: EvalResult, human: dict | None = None, seed: int = 0, n_resamples: int = 9999
+    a: EvalResult,
+    b: EvalResult,
+    human: dict | None = None,
+    seed: int = 0,
+    n_resamples: int = 9999,
+    policy: GatePolicy | None = None,
 ) -> Comparison:
-    """Everything compare.json says about B against A."""
+    """Everything compare.json says about B against A, opening with both sides' release gate."""
     values_a, values_b = per_prompt_values(a), per_prompt_values(b)
     shared = [k for k in values_a if k in values_b]
     if not shared:
@@ -210,6 +299,7 @@ def compare_evals(
     summary = {
         "format": "counsel-align compare 1",
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "gate": gate_section(a, b, policy or load_policy()),
         "a": {"label": a.label, "eval": str(a.path), "model": a.summary["model"]},
         "b": {"label": b.label, "eval": str(b.path), "model": b.summary["model"]},
         "paired_prompts": len(shared),
@@ -225,6 +315,7 @@ def compare_evals(
         "regressions": [r for r in headline(rows) if r["verdict"] == "worse" and r["family"] in REGRESSION_FAMILIES],
         "headline": headline(rows),
         "metrics": rows,
+        "slices": compare_slices(a, b, values_a, values_b, seed, n_resamples),
         "reward_win_rate": reward_win_rates(values_a, values_b, seed),
         "aggregates": aggregates,
         "human": human,
@@ -240,17 +331,19 @@ def compare(
     out_dir: str | Path | None = None,
     human: dict | None = None,
     seed: int = 0,
+    policy: GatePolicy | None = None,
 ) -> Path:
     """Evaluate (or reuse) both sides, compare them, and write compare.json, compare.md and report.html."""
     from eval.report import render_html, render_markdown
 
+    policy = policy or load_policy()  # a broken policy file stops here, before any model is evaluated
     settings = settings or EvalSettings()
     given = [spec for spec in (spec_a, spec_b) if is_eval_dir(spec)]
     if len(given) == 1:  # the model on the other side is evaluated the way the given eval was
         settings = EvalSettings.from_recorded(read_eval_dir(given[0]).summary["settings"])
         log.info("evaluating with the settings of %s", given[0])
     a, b = load_or_evaluate(spec_a, settings), load_or_evaluate(spec_b, settings)
-    comparison = compare_evals(a, b, human=human, seed=seed)
+    comparison = compare_evals(a, b, human=human, seed=seed, policy=policy)
     folder = Path(out_dir) if out_dir else new_comparison_dir(a.label, b.label)
     folder.mkdir(parents=True, exist_ok=True)
     write_text_atomic(folder / "compare.json", to_json(comparison.summary))
@@ -266,6 +359,7 @@ def compare_against(
     out_dir: str | Path | None = None,
     human: dict | None = None,
     seed: int = 0,
+    policy: GatePolicy | None = None,
 ) -> Path:
     """Each candidate against one baseline (e.g. DPO and PPO against SFT): one folder per pair, one overview report.
 
@@ -275,13 +369,16 @@ def compare_against(
     """
     from eval.report import render_html, render_markdown, render_overview_html
 
+    policy = policy or load_policy()
     if len(candidates) == 1:
-        return compare(baseline, candidates[0], settings, out_dir, human=human, seed=seed)
+        return compare(baseline, candidates[0], settings, out_dir, human=human, seed=seed, policy=policy)
     settings = settings or EvalSettings()
     if is_eval_dir(baseline):
         settings = EvalSettings.from_recorded(read_eval_dir(baseline).summary["settings"])
     a = load_or_evaluate(baseline, settings)
-    comparisons = [compare_evals(a, load_or_evaluate(spec, settings), human=human, seed=seed) for spec in candidates]
+    comparisons = [
+        compare_evals(a, load_or_evaluate(spec, settings), human=human, seed=seed, policy=policy) for spec in candidates
+    ]
     folder = Path(out_dir) if out_dir else new_comparison_dir(a.label, "+".join(Path(c).name for c in candidates))
     for i, comparison in enumerate(comparisons, start=1):
         sub = folder / f"b{i}-{safe_label(comparison.summary['b']['label'])}"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from typing import Any
 EVAL_FORMAT = "counsel-align eval 1"
 SUMMARY_FILE = "summary.json"
 REPLIES_FILE = "replies.jsonl"
+log = logging.getLogger(__name__)
 
 
 def write_text_atomic(path: Path, text: str) -> None:
@@ -108,14 +110,39 @@ def read_eval_dir(path: str | Path) -> EvalResult:
 
 
 def write_eval_dir(folder: Path, summary: dict[str, Any], rows: list[dict[str, Any]]) -> None:
-    """Write an eval's four files, each atomically, the summary last (its presence marks a finished eval)."""
+    """Write an eval's four files, each atomically, the summary last (its presence marks a finished eval).
+
+    The summary gets ``gate``: the release gate under the default policy (``configs/gate.yaml``),
+    so every eval says on its own whether the checkpoint meets the absolute safety requirements.
+    """
     folder.mkdir(parents=True, exist_ok=True)
+    summary = {**summary, "gate": _gate(EvalResult(folder, summary, rows))}
     write_jsonl_atomic(folder / REPLIES_FILE, rows)
     write_csv_atomic(folder / "replies.csv", [_csv_row(r) for r in rows])
     summary_rows = [{"section": "aggregates", "metric": k, "value": v} for k, v in summary["aggregates"].items()]
     summary_rows += [{"section": "means", "metric": k, "value": v} for k, v in summary["means"].items()]
+    summary_rows += [{"section": "gate", "metric": "passed", "value": summary["gate"]["passed"]}]
+    summary_rows += [
+        {"section": "gate", "metric": row["key"], "value": f"{'PASS' if row['passed'] else 'FAIL'}: {row['observed']}"}
+        for row in summary["gate"]["rows"]
+    ]
     write_csv_atomic(folder / "summary.csv", summary_rows)
     write_text_atomic(folder / SUMMARY_FILE, to_json(summary))
+
+
+def _gate(result: EvalResult) -> dict[str, Any]:
+    """The gate under the default policy; a broken policy file must not lose a finished eval, so it fails the gate."""
+    from align.config import ConfigError
+    from eval.gate import gate_eval, load_policy
+
+    try:
+        policy = load_policy()
+    except ConfigError as exc:
+        log.error("the release gate was not checked: %s", exc)
+        return {"passed": False, "error": f"the gate policy could not be read: {exc}", "rows": []}
+    gate = gate_eval(result, policy).to_dict()
+    del gate["eval"]  # this folder: a path in the summary would make two identical evals differ
+    return gate
 
 
 def _csv_row(row: dict[str, Any]) -> dict[str, Any]:

@@ -1,5 +1,8 @@
 """`align compare`'s reports: compare.md, and report.html (self-contained: inline CSS, plots as base64 PNGs).
 
+Absolute before relative: each report opens with the release gate of every checkpoint (a table of
+requirement x checkpoint, with denominators), then the regressions against the baseline, then the rest.
+
 Every piece of text that came from a model, a prompt file or a label is HTML-escaped, in the
 Markdown too (a Markdown viewer renders raw HTML): a reply saying ``<script>`` shows as text.
 """
@@ -10,6 +13,8 @@ import base64
 import html
 import io
 from typing import TYPE_CHECKING, Any
+
+from eval.gate import gate_headline
 
 if TYPE_CHECKING:
     from eval.compare import Comparison
@@ -56,7 +61,104 @@ def change_sentence(row: dict[str, Any]) -> str:
     )
 
 
+def gate_checkpoints(summary: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(name, gate) of A and B from compare.json; empty for a comparison made before the gate existed."""
+    gate = summary.get("gate")
+    if not gate:
+        return []
+    return [(f"{summary['a']['label']} (A)", gate["a"]), (f"{summary['b']['label']} (B)", gate["b"])]
+
+
+def gate_grid(checkpoints: list[tuple[str, dict[str, Any]]]) -> tuple[list[list[Any]], list[str]]:
+    """Rows of (requirement, threshold, then one ``(passed, observed)`` per checkpoint), and the failure reasons."""
+    rows: dict[str, list[Any]] = {}
+    for position, (_, gate) in enumerate(checkpoints):
+        for row in gate["rows"]:
+            cells = rows.setdefault(row["key"], [row["requirement"], row["threshold"], *[None] * len(checkpoints)])
+            cells[2 + position] = (row["passed"], row["observed"])
+    reasons = [
+        f"{name}, {row['requirement']}: {row['reason']}"
+        for name, gate in checkpoints
+        for row in gate["rows"]
+        if row["reason"] and not row["passed"]
+    ]
+    reasons += [f"{name}: {gate['error']}" for name, gate in checkpoints if gate.get("error")]
+    return list(rows.values()), reasons
+
+
+def no_regression_text(summary: dict[str, Any]) -> tuple[str, bool]:
+    """What to say when no safety metric is clearly worse, and whether that is good news (B passes the gate)."""
+    gate = summary.get("gate")
+    if not gate:
+        return "None: no safety or toxicity metric is clearly worse, but the release gate was not checked.", False
+    if gate["b"]["passed"]:
+        return "None: no safety or toxicity metric is clearly worse.", True
+    also = " (and so does A)" if not gate["a"]["passed"] else ""
+    return (
+        f"None clearly worse than A, which is not good news: B FAILS the release gate above{also}. "
+        "No regression against an unsafe baseline, or with a failing candidate, says nothing about safety.",
+        False,
+    )
+
+
+SLICE_COLUMNS = (
+    ("crisis_referral_when_at_risk", "crisis referral"),
+    ("escalates_when_benign", "over-escalation"),
+    ("unsafe_reply", "unsafe"),
+    ("lethal_reply", "lethal"),
+    ("harmful_or_dismissive", "harmful/dismissive"),
+)
+
+
+def slice_table(slices: list[dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
+    """One row per slice: its prompts, A -> B on the key safety metrics, and which metrics are clearly worse/better."""
+    shown = [(name, label) for name, label in SLICE_COLUMNS if any(name in _by_metric(s) for s in slices)]
+    header = ["slice", "prompts", *[f"{label} A -> B" for _, label in shown], "clearly worse", "clearly better"]
+    rows = []
+    for s in slices:
+        metrics = _by_metric(s)
+        cells = [s["slice"], str(s["prompts"])]
+        for name, _ in shown:
+            row = metrics.get(name)
+            cells.append(f"{number(row['mean_a'])} -> {number(row['mean_b'])}" if row else "")
+        cells += [", ".join(s["worse"]) or "none", ", ".join(s["better"]) or "none"]
+        rows.append(cells)
+    return header, rows
+
+
+def _by_metric(slice_: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {row["metric"]: row for row in slice_["metrics"]}
+
+
+SLICE_NOTE = (
+    "Safety and toxicity metrics within each group of prompts (at-risk clients first, then each client risk "
+    "level, then each kind of message), paired and Holm-adjusted within the slice. Slices are small: read them "
+    "as where to look, not as verdicts on their own."
+)
+
+
 # ---------------------------------------------------------------- Markdown
+
+
+def _gate_markdown(checkpoints: list[tuple[str, dict[str, Any]]], policy: str) -> list[str]:
+    out = [f"## Release gate (absolute; policy {_md(policy)})", ""]
+    if not checkpoints:
+        return out + ["Not checked: this comparison predates the release gate; run `align compare` again.", ""]
+    out += [
+        "Each checkpoint on its own, whatever the other did; every requirement with its denominator.",
+        "",
+        "| requirement | threshold | " + " | ".join(_md(name) for name, _ in checkpoints) + " |",
+        "|---" * (2 + len(checkpoints)) + "|",
+    ]
+    rows, reasons = gate_grid(checkpoints)
+    for requirement, threshold, *cells in rows:
+        shown = [("n/a" if c is None else f"{'PASS' if c[0] else '**FAIL**'} {_md(c[1])}") for c in cells]
+        out.append(f"| {_md(requirement)} | {_md(threshold)} | " + " | ".join(shown) + " |")
+    verdicts = ["PASSED" if gate["passed"] else "**FAILED**" for _, gate in checkpoints]
+    out += ["| **release gate** | every requirement | " + " | ".join(verdicts) + " |", ""]
+    if reasons:
+        out += ["Why:", ""] + [f"- {_md(r)}" for r in reasons] + [""]
+    return out
 
 
 def _md(text: Any) -> str:
@@ -70,8 +172,12 @@ def _quote(text: str) -> str:
 
 def render_markdown(summary: dict[str, Any]) -> str:
     a, b = summary["a"], summary["b"]
-    out = [
-        f"# {_md(b['label'])} (B) against {_md(a['label'])} (A)",
+    gate = summary.get("gate") or {}
+    headline = gate.get("headline", "The release gate was not checked: this comparison predates it.")
+    out = [f"# {_md(b['label'])} (B) against {_md(a['label'])} (A)", "", f"**{_md(headline)}**", ""]
+    out += _gate_markdown(gate_checkpoints(summary), gate.get("policy", "none"))
+    out += [
+        "## Against the baseline (relative)",
         "",
         f"{summary['paired_prompts']} prompts paired. Differences are B - A; 95% paired bootstrap CIs; Wilcoxon "
         f"signed-rank p-values, Holm-adjusted across {len(summary['metrics'])} metrics; a verdict needs Holm p < "
@@ -85,10 +191,14 @@ def render_markdown(summary: dict[str, Any]) -> str:
     if summary["regressions"]:
         out += [f"- **worse**: {change_sentence(r)}" for r in summary["regressions"]]
     else:
-        out.append("None: no safety or toxicity metric is clearly worse.")
+        out.append(no_regression_text(summary)[0])
     others = [r for r in summary["headline"] if r not in summary["regressions"]]
     out += ["", "## Other clear changes", ""]
     out += [f"- **{r['verdict']}**: {change_sentence(r)}" for r in others] or ["None."]
+    if summary.get("slices"):
+        header, rows = slice_table(summary["slices"])
+        out += ["", "## Slices", "", SLICE_NOTE, "", "| " + " | ".join(header) + " |", "|---" * len(header) + "|"]
+        out += ["| " + " | ".join(_md(cell) for cell in row) + " |" for row in rows]
     out += [
         "",
         "## All metrics",
@@ -255,6 +365,8 @@ th, td { border: 1px solid #d0d7de; padding: 4px 8px; text-align: left; vertical
 th { background: #f6f8fa; }
 .better { color: #1a7f37; font-weight: 600; } .worse { color: #cf222e; font-weight: 600; }
 .higher, .lower { color: #0969da; }
+.fail { color: #cf222e; font-weight: 600; } .pass { color: #1a7f37; }
+.headline { font-size: 1.15em; font-weight: 600; }
 .alarm { border: 2px solid #cf222e; padding: 0.5em 1em; background: #fff5f5; }
 .calm { border: 1px solid #1a7f37; padding: 0.5em 1em; background: #f5fff7; }
 .pair { display: grid; grid-template-columns: 1fr 1fr; gap: 1em; }
@@ -275,6 +387,38 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 
 def _image(data: str | None, alt: str) -> str:
     return f'<img alt="{_e(alt)}" src="data:image/png;base64,{data}">' if data else ""
+
+
+def _gate_html(checkpoints: list[tuple[str, dict[str, Any]]], headline: str, policy: str, heading: str) -> str:
+    """The release gate: the headline in a box (red unless every checkpoint passes), a table, the reasons."""
+    passed = bool(checkpoints) and all(gate["passed"] for _, gate in checkpoints)
+    box = f"<div class='{'calm' if passed else 'alarm'} headline'>{_e(headline)}</div>"
+    title = f"<{heading}>Release gate (absolute; policy {_e(policy)})</{heading}>"
+    if not checkpoints:
+        return box + title + "<p>Not checked: this comparison predates the release gate; run align compare again.</p>"
+    rows, reasons = gate_grid(checkpoints)
+    body = []
+    for requirement, threshold, *cells in rows:
+        shown = [
+            "n/a"
+            if c is None
+            else f"<span class='{'pass' if c[0] else 'fail'}'>{'PASS' if c[0] else 'FAIL'}</span> {_e(c[1])}"
+            for c in cells
+        ]
+        body.append([_e(requirement), _e(threshold), *shown])
+    body.append(
+        ["<b>release gate</b>", "every requirement"]
+        + [f"<span class='{'pass' if g['passed'] else 'fail'}'>{'PASSED' if g['passed'] else 'FAILED'}</span>"
+           for _, g in checkpoints]
+    )  # fmt: skip
+    why = "".join(f"<li>{_e(r)}</li>" for r in reasons)
+    return (
+        box
+        + title
+        + "<p>Each checkpoint on its own, whatever the other did; every requirement with its denominator.</p>"
+        + _table(["requirement", "threshold", *[_e(name) for name, _ in checkpoints]], body)
+        + (f"<p>Why:</p><ul>{why}</ul>" if why else "")
+    )
 
 
 def render_html(comparison: Comparison) -> str:
@@ -317,15 +461,29 @@ def render_overview_html(comparisons: list[Comparison]) -> str:
         for c in comparisons
         for r in c.summary["regressions"]
     ]
+    checkpoints = []
+    if all(c.summary.get("gate") for c in comparisons):
+        checkpoints = [(f"{baseline} (baseline)", comparisons[0].summary["gate"]["a"])]
+        checkpoints += [(c.summary["b"]["label"], c.summary["gate"]["b"]) for c in comparisons]
+    headline = gate_headline(checkpoints) if checkpoints else "The release gate was not checked."
+    policy = comparisons[0].summary.get("gate", {}).get("policy", "none")
+    candidates_pass = bool(checkpoints) and all(gate["passed"] for _, gate in checkpoints[1:])
+    calm = (
+        "None: no safety or toxicity metric is clearly worse for any checkpoint."
+        if candidates_pass
+        else "None clearly worse than the baseline, which is not good news: a checkpoint FAILS the release gate above."
+    )
     parts = [
         f"<h1>{_e(', '.join(labels))} against {_e(baseline)}</h1>",
+        _gate_html(checkpoints, headline, policy, "h2"),
+        "<h2>Against the baseline (relative)</h2>",
         "<p>Each checkpoint is compared with the baseline on the same prompts and seed. Differences are checkpoint "
         "minus baseline, with 95% paired bootstrap CIs; a verdict needs a Holm-adjusted Wilcoxon p &lt; "
         f"{comparisons[0].summary['method']['alpha']} and a CI excluding 0. Each full comparison follows.</p>",
         "<h2>Safety and toxicity regressions</h2>",
         f"<div class='alarm'><ul>{''.join(regressions)}</ul></div>"
         if regressions
-        else "<div class='calm'>None: no safety or toxicity metric is clearly worse for any checkpoint.</div>",
+        else f"<div class='{'calm' if candidates_pass else 'alarm'}'>{_e(calm)}</div>",
         "<h2>Every metric</h2>",
         _table(header, rows),
     ]
@@ -339,8 +497,17 @@ def comparison_sections(comparison: Comparison, heading: str = "h1") -> list[str
     """The body of one comparison's report, its title in ``heading``."""
     s = comparison.summary
     a, b = s["a"], s["b"]
+    gate = s.get("gate") or {}
+    sub = "h3" if heading == "h2" else "h2"
     parts = [
         f"<{heading}>{_e(b['label'])} (B) against {_e(a['label'])} (A)</{heading}>",
+        _gate_html(
+            gate_checkpoints(s),
+            gate.get("headline", "The release gate was not checked: this comparison predates it."),
+            gate.get("policy", "none"),
+            sub,
+        ),
+        f"<{sub}>Against the baseline (relative)</{sub}>",
         f"<p>A: {_e(a['eval'])}<br>B: {_e(b['eval'])}<br>{s['paired_prompts']} prompts paired. Differences are "
         f"B - A with 95% paired bootstrap CIs; Wilcoxon signed-rank p-values, Holm-adjusted across "
         f"{len(s['metrics'])} metrics. A verdict needs Holm p &lt; {s['method']['alpha']} and a CI excluding 0.</p>",
@@ -355,12 +522,19 @@ def comparison_sections(comparison: Comparison, heading: str = "h1") -> list[str
         )
         parts.append(f"<div class='alarm'><ul>{items}</ul></div>")
     else:
-        parts.append("<div class='calm'>None: no safety or toxicity metric is clearly worse.</div>")
+        text, good_news = no_regression_text(s)
+        parts.append(f"<div class='{'calm' if good_news else 'alarm'}'>{_e(text)}</div>")
     others = [r for r in s["headline"] if r not in s["regressions"]]
     items = "".join(
         f"<li><span class='{r['verdict']}'>{r['verdict']}</span>: {_e(change_sentence(r))}</li>" for r in others
     )
     parts.append(f"<h2>Other clear changes</h2><ul>{items or '<li>None.</li>'}</ul>")
+    if s.get("slices"):
+        header, rows = slice_table(s["slices"])
+        parts.append(
+            f"<h2>Slices</h2><p>{_e(SLICE_NOTE)}</p>"
+            + _table([_e(h) for h in header], [[_e(cell) for cell in row] for row in rows])
+        )
     parts.append("<h2>All metrics</h2>" + _image(forest_plot(comparison), "forest plot of per-metric differences"))
     parts.append(
         _table(

@@ -201,6 +201,11 @@ def test_align_compare_command(two_evals, tmp_path):
     result = align("compare", str(two_evals[0]), str(two_evals[1]), "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert "SAFETY/TOXICITY REGRESSIONS" in result.stdout and "harmful_or_dismissive" in result.stdout
+    # absolute before relative: these synthetic evals predate the reply-safety classifier, so both fail the gate
+    assert result.stdout.startswith("Every checkpoint FAILS the release gate")
+    assert result.stdout.index("GATE FAILED: sft (A)") < result.stdout.index("SAFETY/TOXICITY REGRESSIONS")
+    last = result.stdout.rstrip().splitlines()[-1]
+    assert last == "GATE FAILED: 2 of 2 checkpoint(s) fail the release gate: sft, dpo"
     assert {p.name for p in out.iterdir()} == {"compare.json", "compare.md", "report.html"}
     missing = align("compare", str(two_evals[0]), str(tmp_path / "nowhere"))
     assert missing.returncode == 2 and "nowhere" in missing.stderr and "Traceback" not in missing.stderr
@@ -239,6 +244,8 @@ def test_several_candidates_against_one_baseline_share_one_overview_report(two_e
         assert {p.name for p in (out / name).iterdir()} == {"compare.json", "compare.md", "report.html"}
     page = (out / "report.html").read_text()
     assert "dpo, ppo against sft" in page and page.count("data:image/png;base64,") >= 2
+    assert page.index("Every checkpoint FAILS the release gate") < page.index("Release gate") < page.index("<hr>")
+    assert "<th>sft (baseline)</th><th>dpo</th><th>ppo</th>" in page  # one gate table: every checkpoint
     assert "<b>dpo</b>: <span class='worse'>worse</span>" in page  # dpo's safety regression comes first
     assert "<script>alert" not in page
     overview = page.split("<h2>Every metric</h2>")[1].split("<hr>")[0]

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from align.cli.main import main
 from align.config import ConfigError, apply_overrides, load_config
 from align.recipes import RECIPE_MODULES, recipe_module
 from sft.train import RECIPE
@@ -105,6 +106,12 @@ def test_every_shipped_config_validates(path):
             module = recipe_module(stage["recipe"])
             config = load_config(module.RECIPE, path.parent / stage["config"], stage.get("overrides", []))
             assert module.check_data(config)["train"] > 0
+        return
+    if raw["recipe"] == "gate":  # the release gate's policy, not a training stage
+        from eval.gate import load_policy
+
+        assert load_policy(path).max_lethal_replies == 0
+        assert main(["validate", "--config", str(path)]) == 0
         return
     assert raw["recipe"] in RECIPE_MODULES
     module = recipe_module(raw["recipe"])

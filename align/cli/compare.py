@@ -28,6 +28,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="add a human A/B campaign's result (from `align label --compare`): Bradley-Terry strengths with CIs",
     )
     parser.add_argument("--db", default="preferences.db", help="the preference store holding --human-campaign")
+    parser.add_argument("--policy", help="the release gate's thresholds, a YAML file (default: configs/gate.yaml)")
     parser.set_defaults(handler=cmd_compare)
 
 
@@ -35,19 +36,38 @@ def cmd_compare(args: argparse.Namespace) -> int:
     import json
 
     from eval.compare import compare_against
+    from eval.gate import load_policy
     from eval.human_ab import human_ab_summary
 
+    policy = load_policy(args.policy)  # a bad policy file is an error before any model is evaluated
     human = human_ab_summary(args.db, args.human_campaign) if args.human_campaign else None
-    folder = compare_against(args.a, args.b, settings_from_args(args), args.out, human=human)
+    folder = compare_against(args.a, args.b, settings_from_args(args), args.out, human=human, policy=policy)
     files = [folder / "compare.json"] if len(args.b) == 1 else sorted(folder.glob("b*/compare.json"))
-    for file in files:
-        print_summary(json.loads(file.read_text(encoding="utf-8")))
+    summaries = [json.loads(file.read_text(encoding="utf-8")) for file in files]
+    for summary in summaries:
+        print_summary(summary)
     print(f"report: {folder / 'report.html'}" + (" (also compare.md, compare.json)" if len(args.b) == 1 else ""))
+    gates = {s[side]["eval"]: (s[side]["label"], s["gate"][side]) for s in summaries for side in ("a", "b")}
+    failing = [label for label, gate in gates.values() if not gate["passed"]]
+    if failing:  # the last line a user sees: the comparison exits 0, but these checkpoints may not be released
+        print(f"GATE FAILED: {len(failing)} of {len(gates)} checkpoint(s) fail the release gate: {', '.join(failing)}")
+    else:
+        labels = ", ".join(label for label, _ in gates.values())
+        print(f"GATE PASSED: every checkpoint meets the release gate ({labels})")
     return 0
 
 
 def print_summary(summary: dict) -> None:
+    """The release gate of both sides first (absolute), then the clear changes of B against A (relative)."""
     a, b = summary["a"]["label"], summary["b"]["label"]
+    gate = summary["gate"]
+    print(gate["headline"])
+    for side in ("a", "b"):
+        verdict = "GATE PASSED" if gate[side]["passed"] else "GATE FAILED"
+        print(f"  {verdict}: {summary[side]['label']} ({side.upper()})")
+        for row in gate[side]["rows"]:
+            if not row["passed"]:
+                print(f"    FAIL {row['observed']}" + (f": {row['reason']}" if row["reason"] else ""))
     print(f"B = {b} against A = {a}: {summary['paired_prompts']} prompts paired")
     for difference in summary["setting_differences"]:
         print(f"  warning: the evals differ: {difference}")
@@ -60,7 +80,8 @@ def print_summary(summary: dict) -> None:
             f"(95% CI of B - A [{low:+.3g}, {high:+.3g}], Holm p {row['p_holm']:.2g})"
         )
     if not summary["headline"]:
-        print("  no clear difference on any metric")
+        caveat = "" if gate["b"]["passed"] else " (not good news: B fails the release gate)"
+        print(f"  no clear difference on any metric{caveat}")
     win = summary["reward_win_rate"]
     if win:
         print(

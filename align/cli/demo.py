@@ -164,9 +164,18 @@ def compare_stage(
     )
     print(f"[compare] evaluating SFT, {', '.join(n.upper() for n in aligned)} on {eval_settings.prompts} ...")
     compare_against(str(sft.path), [str(run.path) for run in aligned.values()], eval_settings, folder)
-    for summary_file in sorted(folder.glob("b*/compare.json")):
+    for index, summary_file in enumerate(sorted(folder.glob("b*/compare.json"))):
         summary = json.loads(summary_file.read_text(encoding="utf-8"))
+        if index == 0:
+            sft_gate = summary["gate"]["a"]
+            print(f"[compare] SFT: {'GATE PASSED' if sft_gate['passed'] else 'GATE FAILED, do not release it'}")
         name = Path(summary["b"]["label"]).name.upper()
+        gate = summary["gate"]["b"]
+        failed = [row["observed"] for row in gate["rows"] if not row["passed"]]
+        if gate["passed"]:
+            print(f"[compare] {name}: GATE PASSED (every release requirement met)")
+        else:
+            print(f"[compare] {name}: GATE FAILED, do not release it: {'; '.join(failed)}")
         changes = [f"{row['metric']} {row['verdict']}" for row in summary["headline"]] or ["no clear difference"]
         print(f"[compare] {name} against SFT ({summary['paired_prompts']} prompts): {'; '.join(changes)}")
         if summary["regressions"]:

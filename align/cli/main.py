@@ -7,7 +7,7 @@ import logging
 import sys
 
 import align  # noqa: F401  (privacy defaults before any Hugging Face import)
-from align.cli import chat, compare, demo, export, generate, label, labelstudio, run, runs, score, users
+from align.cli import chat, compare, demo, export, gate, generate, label, labelstudio, run, runs, score, scorers, users
 from align.cli import eval as evaluate
 from align.config import ConfigError
 from align.models import ModelNotFoundError
@@ -33,7 +33,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (run, runs, score, chat, generate, label, labelstudio, users, export, evaluate, compare, demo):
+    for module in (
+        run,
+        runs,
+        score,
+        chat,
+        generate,
+        label,
+        labelstudio,
+        users,
+        export,
+        evaluate,
+        compare,
+        gate,
+        demo,
+        scorers,
+    ):
         module.register(commands)
     return parser
 

@@ -44,6 +44,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
     recipe_name = load_yaml(args.config).get("recipe")
     if recipe_name is None:
         raise ValueError(f"{args.config}: missing top-level 'recipe:' key (one of {sorted(RECIPE_MODULES)})")
+    if recipe_name == "gate":  # not a training stage: the release gate's policy (`align gate --policy`)
+        from eval.gate import load_policy
+
+        if args.overrides:
+            raise ValueError(f"{args.config}: a gate policy takes no KEY=VALUE overrides; edit the file")
+        load_policy(args.config)
+        print(f"ok: {args.config} is a valid release-gate policy")
+        return 0
     config = resolve(recipe_name, args.config, args.overrides)
     module = recipe_module(recipe_name)
     counts = module.check_data(config)
