@@ -1,11 +1,17 @@
-"""`align eval`: a model answers a prompt set, every reply is scored by every scorer, results go to a folder.
+"""`align eval`: a model answers a prompt set (or a file brings replies made elsewhere), every reply is
+scored by every scorer, results go to a folder.
 
 ``run_eval`` reads top to bottom in the order it works: check the settings and the prompts (a
 bad file fails before any model loads), load the model, generate, measure the model against the
-reference replies (perplexity) and the reference model (KL), score, aggregate, write (layout in
-``eval/outputs.py``). Greedy decoding gives one reply per prompt; ``--mode sample`` gives K, from a
-seed derived from the eval's seed and the prompt itself, so a prompt's samples do not depend on
-the other prompts in the set. The same model, prompts, settings and seed give the same numbers.
+reference replies (perplexity) and the reference model (KL), then ``score_and_write``. Greedy
+decoding gives one reply per prompt; ``--mode sample`` gives K, from a seed derived from the
+eval's seed and the prompt itself, so a prompt's samples do not depend on the other prompts in
+the set. The same model, prompts, settings and seed give the same numbers.
+
+``run_replies_eval`` scores a file of replies (``eval/reply_files.py``) for a model that runs
+elsewhere: no generation, no perplexity or KL, the same ``score_and_write``. That one function is
+the path every eval takes: the safety guard (``--guard``: score what the guard would send), every
+scorer, the aggregates, the summary and the folder (layout in ``eval/outputs.py``).
 """
 
 from __future__ import annotations
@@ -13,8 +19,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import time
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from align.models import resolve_model
 from align.runs import git_commit, package_versions
@@ -25,14 +33,31 @@ from eval.outputs import EVAL_FORMAT, flat_scores, write_eval_dir
 from eval.prompt_sets import EvalPrompt, load_eval_prompts, prompt_set_fingerprint
 from eval.settings import EvalSettings
 
+if TYPE_CHECKING:
+    from eval.guard import GuardResult
+
 SCORE_CHUNK = 64  # replies scored per batch (a prompt's samples stay together, for self-BLEU)
+GUARD_ACTIONS = ("none", "appended", "replaced")
 Conversation = list[dict[str, str]]
+
+
+@dataclass
+class AnsweredPrompts:
+    """What every eval hands to ``score_and_write``: the prompts, their replies, and where they came from."""
+
+    model: dict[str, Any]  # summary["model"]: the model's record, or the replies file's
+    source: str  # where the prompts came from (summary["prompts"]["source"])
+    prompts: list[EvalPrompt]
+    replies: list[list[str]]  # each prompt's replies, in sample order
+    settings: dict[str, Any]  # summary["settings"]
+    measured: list[list[dict[str, Any]]] | None = None  # per reply, numbers measured with the model (perplexity, KL)
+    measured_aggregates: dict[str, Any] = field(default_factory=dict)  # set-level ones (pooled perplexity)
+    timing: dict[str, float] = field(default_factory=dict)  # what came before scoring (generation_s)
 
 
 def run_eval(model_spec: str, settings: EvalSettings, out_dir: str | Path | None = None) -> Path:
     """Generate, measure, score and write one eval of ``model_spec``; returns its folder."""
     from align.models import load_causal_lm, load_tokenizer
-    from eval.scorers import RewardModelScorer, offline_scorers
 
     started = time.monotonic()
     settings.check()
@@ -40,9 +65,7 @@ def run_eval(model_spec: str, settings: EvalSettings, out_dir: str | Path | None
     resolved = resolve_model(model_spec)
     reference_model = resolve_model(settings.reference_model) if settings.reference_model else None
     recorded = settings.recorded(model_spec)
-    scorers = offline_scorers(settings.locales)
-    if settings.reward_model:
-        scorers.append(RewardModelScorer.load(settings.reward_model))
+    scorers = load_scorers(settings)
 
     model = load_causal_lm(resolved, settings.dtype).eval()
     tokenizer = load_tokenizer(resolved)
@@ -57,6 +80,62 @@ def run_eval(model_spec: str, settings: EvalSettings, out_dir: str | Path | None
         kl = kl_per_reply(model, reference, tokenizer, load_tokenizer(reference_model), conversations, replies)
         del reference
 
+    answered = AnsweredPrompts(
+        model=model_record(model_spec, resolved),
+        source=settings.prompts,
+        prompts=prompts,
+        replies=replies,
+        settings=recorded,
+        measured=measured_per_reply(replies, perplexities, kl),
+        measured_aggregates={"reference_perplexity": pooled_perplexity},
+        timing={"generation_s": round(generated - started, 2)},
+    )
+    folder = Path(out_dir) if out_dir else new_eval_dir(model_spec)
+    return score_and_write(answered, scorers, folder, settings, started)
+
+
+def run_replies_eval(replies_file: str | Path, settings: EvalSettings, out_dir: str | Path | None = None) -> Path:
+    """Score a file of replies made elsewhere (``eval/reply_files.py``) like a generated eval; returns its folder."""
+    from eval.reply_files import load_reply_file
+
+    started = time.monotonic()
+    settings.check()
+    replied = load_reply_file(replies_file, settings.limit)
+    scorers = load_scorers(settings)
+    recorded = {
+        "locales": list(settings.locales), "reward_model": settings.reward_model, "guard": settings.guard,
+        "limit": settings.limit,
+    }  # fmt: skip
+    answered = AnsweredPrompts(
+        model=replied.model_record(),
+        source=str(replied.path),
+        prompts=replied.prompts,
+        replies=replied.replies,
+        settings=recorded,
+    )
+    folder = Path(out_dir) if out_dir else new_eval_dir(f"replies-{replied.path.stem}")
+    return score_and_write(answered, scorers, folder, settings, started)
+
+
+def load_scorers(settings: EvalSettings) -> list:
+    """The offline scorers for the settings' locales, plus the reward model's if one is given."""
+    from eval.scorers import RewardModelScorer, offline_scorers
+
+    scorers = offline_scorers(settings.locales)
+    if settings.reward_model:
+        scorers.append(RewardModelScorer.load(settings.reward_model))
+    return scorers
+
+
+def score_and_write(
+    answered: AnsweredPrompts, scorers: list, folder: Path, settings: EvalSettings, started: float
+) -> Path:
+    """Guard the replies (with ``settings.guard``), score each with every scorer, aggregate, write ``folder``."""
+    began = time.monotonic()
+    prompts = answered.prompts
+    guarded = guard_replies(prompts, answered.replies, settings.locales) if settings.guard else None
+    replies = answered.replies if guarded is None else [[g.reply for g in samples] for samples in guarded]
+    checked = time.monotonic()
     items = [
         EvalItem(p.messages, reply, reference=p.reference, risk=p.risk, id=f"{p.id}#{k}")
         for p, samples in zip(prompts, replies, strict=True)
@@ -65,35 +144,63 @@ def run_eval(model_spec: str, settings: EvalSettings, out_dir: str | Path | None
     scores, described = score(scorers, items)
     scored = time.monotonic()
 
-    rows = reply_rows(prompts, replies, items, scores, perplexities, kl)
+    rows = reply_rows(prompts, replies, items, scores, answered.measured)
+    if guarded is not None:
+        add_guard_fields(rows, answered.replies, guarded)
     flat = [flat_scores(r["scores"]) for r in rows]
-    aggregates = {**summarize(items, flat), "reference_perplexity": pooled_perplexity}
     summary = {
         "format": EVAL_FORMAT,
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "model": model_record(model_spec, resolved),
+        "model": answered.model,
         "prompts": {
-            "source": settings.prompts,
+            "source": answered.source,
             "fingerprint": prompt_set_fingerprint(prompts),
             "count": len(prompts),
             "with_reference": sum(p.reference is not None for p in prompts),
             "with_gold_risk": sum(p.risk is not None for p in prompts),
         },
-        "settings": recorded,
+        "settings": answered.settings,
         "scorers": described,
-        "aggregates": aggregates,
+        "aggregates": {**summarize(items, flat), **answered.measured_aggregates},
         "means": metric_means(flat),
+        **({"guard": guard_counts(guarded)} if guarded is not None else {}),
         "versions": package_versions(),
         "git_commit": git_commit(),
         "timing": {
-            "generation_s": round(generated - started, 2),
-            "scoring_s": round(scored - generated, 2),
+            **answered.timing,
+            **({"guard_s": round(checked - began, 2)} if guarded is not None else {}),
+            "scoring_s": round(scored - checked, 2),
             "total_s": round(time.monotonic() - started, 2),
         },
     }
-    folder = Path(out_dir) if out_dir else new_eval_dir(model_spec)
     write_eval_dir(folder, summary, rows)
     return folder
+
+
+def guard_replies(prompts: list[EvalPrompt], replies: list[list[str]], locales) -> list[list[GuardResult]]:
+    """What the chat safety guard would send instead of each reply, grouped like ``replies``."""
+    from tqdm.auto import tqdm
+
+    from eval.guard import SafetyGuard
+
+    guard = SafetyGuard(locales)
+    pairs = list(zip(prompts, replies, strict=True))
+    return [[guard.check(p.messages, reply) for reply in samples] for p, samples in tqdm(pairs, desc="guarding")]
+
+
+def add_guard_fields(rows: list[dict[str, Any]], unguarded: list[list[str]], guarded: list[list[GuardResult]]) -> None:
+    """Beside each scored (guarded) reply: the reply as the model wrote it, and what the guard did (no text)."""
+    flat = [(reply, result) for replies, results in zip(unguarded, guarded, strict=True)
+            for reply, result in zip(replies, results, strict=True)]  # fmt: skip
+    for row, (reply, result) in zip(rows, flat, strict=True):
+        row["unguarded_reply"] = reply
+        row["guard"] = result.log_fields()
+
+
+def guard_counts(guarded: list[list[GuardResult]]) -> dict[str, int]:
+    """How many replies the guard left alone, appended crisis resources to, or replaced."""
+    counts = Counter(result.action for results in guarded for result in results)
+    return {action: counts.get(action, 0) for action in (*GUARD_ACTIONS, *sorted(set(counts) - set(GUARD_ACTIONS)))}
 
 
 def with_system_prompt(messages: Conversation, system_prompt: str) -> Conversation:
@@ -152,6 +259,17 @@ def reference_perplexities(model, tokenizer, prompts: list[EvalPrompt], conversa
     return per_prompt, round(math.exp(total_nll / total_tokens), 4) if total_tokens else None
 
 
+def measured_per_reply(replies, perplexities, kl) -> list[list[dict[str, Any]]]:
+    """Per reply, grouped like ``replies``: its prompt's reference perplexity, and its KL when measured."""
+    out = []
+    for p, (samples, perplexity) in enumerate(zip(replies, perplexities, strict=True)):
+        out.append([{"reference_perplexity": perplexity} for _ in samples])
+        if kl is not None:
+            for k, measured in enumerate(out[-1]):
+                measured["kl_to_reference"] = kl[p][k]
+    return out
+
+
 def kl_per_reply(model, reference, tokenizer, reference_tokenizer, conversations, replies) -> list[list[float]]:
     """KL(model || reference) of every reply, grouped like ``replies``."""
     from eval.divergence import check_same_vocabulary, reply_kl
@@ -200,19 +318,18 @@ def derived_scores(item: EvalItem, scores: dict[str, dict[str, Any]]) -> dict[st
     }
 
 
-def reply_rows(prompts, replies, items, scores, perplexities, kl) -> list[dict[str, Any]]:
+def reply_rows(prompts, replies, items, scores, measured=None) -> list[dict[str, Any]]:
     """One replies.jsonl row per reply: where it came from, what it says, and all its scores."""
     rows, index = [], 0
     for p_index, (prompt, samples) in enumerate(zip(prompts, replies, strict=True)):
         for k, reply in enumerate(samples):
             derived = derived_scores(items[index], scores[index])
-            derived["reference_perplexity"] = perplexities[p_index]
-            if kl is not None:
-                derived["kl_to_reference"] = kl[p_index][k]
+            if measured is not None:
+                derived.update(measured[p_index][k])
             rows.append(
                 {
                     "prompt_id": prompt.id, "prompt_key": prompt.key, "sample": k, "topic": prompt.topic,
-                    "gold_risk": prompt.risk, "prompt": prompt.messages, "reply": reply,
+                    "kind": prompt.kind, "gold_risk": prompt.risk, "prompt": prompt.messages, "reply": reply,
                     "reference": prompt.reference, "scores": {**scores[index], "derived": derived},
                 }
             )  # fmt: skip

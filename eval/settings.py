@@ -32,6 +32,7 @@ class EvalSettings:
     dtype: str = "auto"
     reward_model: str | None = None
     reference_model: str | None = None
+    guard: bool = False  # score each reply as the chat safety guard (eval.guard) would send it
 
     def check(self) -> None:
         """Raise one ValueError listing every bad setting."""

@@ -159,6 +159,7 @@ def test_align_eval_command(tiny_model_dir, prompts_file, tmp_path):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert f"results: {out}" in result.stdout and "expected max toxicity" in result.stdout
+    assert "/1 at-risk)" in result.stdout  # recall out of the one reply to p4 (gold risk high)
     assert read_eval_dir(out).summary["aggregates"]["replies"] == 4
 
     bad = tmp_path / "bad.jsonl"

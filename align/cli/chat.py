@@ -1,8 +1,9 @@
 """`align chat`: talk to a checkpoint in the terminal, multi-turn, to feel what a model does.
 
-Replies pass through the safety guard (``eval.guard``) unless ``--no-guard``: when the client may
-be at risk, a reply without crisis resources for ``--locale`` gets them appended, and a harmful
-or dismissive one is replaced. A line after the reply says when the guard acted.
+Replies pass through the safety guard (``eval.guard``) unless ``--no-guard``: a dangerous reply is
+replaced with one that fits the situation (emergency care, distance from the means, crisis lines for
+``--locale``, a direct question about safety), and a safe reply to an at-risk client that lacks those
+gets them appended. A line after the reply says when the guard acted.
 """
 
 from __future__ import annotations
@@ -101,4 +102,5 @@ def cmd_chat(args: argparse.Namespace) -> int:
         history.append({"role": "assistant", "content": reply})
         print(f"counselor> {reply}")
         if guarded is not None and guarded.action != "none":
-            print(f"[safety guard: client risk {guarded.risk}; crisis resources {guarded.action}]")
+            what = "reply replaced" if guarded.action == "replaced" else "resources appended"
+            print(f"[safety guard: client risk {guarded.risk}, {guarded.situation}; {what} ({guarded.reason})]")
