@@ -1,9 +1,10 @@
 """Benchmark: scoring throughput of all offline eval scorers together, in replies per second.
 
 1,000 replies (200 client prompts x 5 sampled replies, each with a reference counselor reply),
-templated from sentences written for this benchmark, scored by empathy, safety, toxicity and
-quality through ``score_batch``: the sentence encoder runs once per distinct text and every
-scorer shares its embeddings. Model loading is timed apart; the scoring time starts from an
+templated from sentences written for this benchmark, scored by empathy, safety (its rules and the
+reply-safety classifier), toxicity and quality through ``score_batch``: the sentence encoder runs
+once per distinct text and every scorer shares its embeddings; the reply-safety classifier reads
+each (client, reply) pair itself. Model loading is timed apart; the scoring time starts from an
 empty embedding cache, so every reply, prompt and reference goes through the model.
 
     python bench/scoring_throughput.py [--replies 1000] [--threads N]
@@ -123,6 +124,7 @@ def main(argv: list[str] | None = None) -> dict:
 
     if args.threads:
         torch.set_num_threads(args.threads)
+    from align.runs import cpu_name, git_commit
     from eval.embeddings import get_encoder
     from eval.scorers import BatchEmbeddings, offline_scorers, score_batch
 
@@ -131,6 +133,8 @@ def main(argv: list[str] | None = None) -> dict:
     started = time.perf_counter()
     encoder = get_encoder()
     scorers = offline_scorers()
+    for scorer in scorers:  # load the reply-safety classifier now, not inside the timed scoring
+        getattr(scorer, "reply_classifier", None)
     load_s = time.perf_counter() - started
 
     encoder._cache.clear()  # time the embeddings too, from nothing
@@ -160,10 +164,12 @@ def main(argv: list[str] | None = None) -> dict:
         "load_s": round(load_s, 2),
         "breakdown_s": {k: round(v, 2) for k, v in parts.items()},
         "scorers": results["scorers"],
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "commit": git_commit(),  # with -dirty when the tree had local changes
         "machine": {
             "cpus": os.cpu_count(),
             "torch_threads": torch.get_num_threads(),
-            "processor": platform.processor() or platform.machine(),
+            "processor": cpu_name(),
             "python": platform.python_version(),
             "torch": torch.__version__,
             "load_average_before": [round(x, 2) for x in load_before],
