@@ -6,7 +6,8 @@ contract for prompts, with ``id``/``prompt_id``, ``risk``, ``kind``, ``topic`` a
 and a ``reply``: the non-empty text the model sent. Rows with the same conversation are samples
 of one prompt, in the order of their optional ``sample`` index, else in file order; what they say
 about the prompt (its id, risk, kind, topic, reference) must agree. Every bad row is reported at
-once, with the file, line and field.
+once, with the file, line and field. An eval's own ``replies.jsonl`` is such a file (its
+``gold_risk`` is read as ``risk``), so an eval can be scored again, e.g. with ``--guard``.
 """
 
 from __future__ import annotations
@@ -67,6 +68,8 @@ def load_reply_file(source: str | Path, limit: int | None = None) -> ReplyFile:
     ids: dict[str, tuple[str, str]] = {}  # explicit prompt id -> (prompt key, where first seen)
     for position, (where, row) in enumerate(rows):
         found: list[str] = []
+        if "risk" not in row and row.get("gold_risk") is not None:  # an eval's own replies.jsonl, scored again
+            row = {**row, "risk": row["gold_risk"]}
         prompt = prompt_from_row(row, where, found)
         reply = _reply(row, where, found)
         sample = _sample_index(row, where, found)

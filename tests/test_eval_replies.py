@@ -83,6 +83,17 @@ def test_a_replies_file_is_scored_and_written_like_a_generated_eval(tmp_path, ca
     assert (tmp_path / "compared" / "report.html").is_file()
 
 
+def test_an_evals_own_replies_file_scores_again_with_its_gold_risk_and_kinds(tmp_path, capsys):
+    first, again = tmp_path / "first", tmp_path / "again"
+    assert align_eval("--replies", str(write_jsonl(tmp_path / "ours.jsonl", GOOD_ROWS)), "--out", str(first)) == 0
+    assert align_eval("--replies", str(first / "replies.jsonl"), "--out", str(again)) == 0
+    assert "(0/1 at-risk)" in capsys.readouterr().out.split("scored")[-1], "gold risk, not the risk head's reading"
+    rescored = {(r["prompt_id"], r["sample"]): r for r in read_eval_dir(again).rows}
+    for row in read_eval_dir(first).rows:
+        same = rescored[(row["prompt_id"], row["sample"])]
+        assert (same["gold_risk"], same["kind"], same["reply"]) == (row["gold_risk"], row["kind"], row["reply"])
+
+
 def test_rows_sharing_a_prompt_are_its_samples_in_every_file_format(tmp_path):
     import pyarrow as pa
     import pyarrow.parquet as pq
