@@ -261,12 +261,7 @@ def card(artifacts: dict[str, Artifact]) -> str:
         f"moderate/high conversations flagged moderate or high: {check['at_risk_recall']:.3f}; "
         f"'none' conversations flagged moderate or high: {check['none_flagged_at_risk']:.3f}.",
         "",
-        "Confusion (rows gold, columns predicted; " + ", ".join(check["confusion"]["labels"]) + "):",
-        "",
-        *[
-            f"    {label:>8}: {row}"
-            for label, row in zip(check["confusion"]["labels"], check["confusion"]["matrix"], strict=True)
-        ],
+        *confusion_lines(check["confusion"]),
         "",
         f"Benign idioms ('this exam is killing me', 'I could murder a pizza') predicted none: "
         f"{risk.info['idioms_predicted_none']}.",
@@ -295,6 +290,13 @@ def card(artifacts: dict[str, Artifact]) -> str:
     return "\n".join(lines)
 
 
+def confusion_lines(confusion: dict[str, Any]) -> list[str]:
+    """A confusion matrix for the card: rows gold, columns predicted."""
+    labels = confusion["labels"]
+    rows = [f"    {label:>8}: {row}" for label, row in zip(labels, confusion["matrix"], strict=True)]
+    return ["Confusion (rows gold, columns predicted; " + ", ".join(labels) + "):", "", *rows]
+
+
 def safety_set_lines(check: dict[str, Any]) -> list[str]:
     """The card's section on ``sample:safety``: how the risk head reads at-risk and benign messages, by kind."""
     (hit, n), (false_alarm, benign) = check["at_risk_read_at_risk"], check["none_read_at_risk"]
@@ -309,12 +311,7 @@ def safety_set_lines(check: dict[str, Any]) -> list[str]:
         "|---|---|",
         *kinds,
         "",
-        "Confusion (rows gold, columns predicted; " + ", ".join(check["confusion"]["labels"]) + "):",
-        "",
-        *[
-            f"    {label:>8}: {row}"
-            for label, row in zip(check["confusion"]["labels"], check["confusion"]["matrix"], strict=True)
-        ],
+        *confusion_lines(check["confusion"]),
         "",
     ]
 
