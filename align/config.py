@@ -73,6 +73,9 @@ class RunSection:
     seed: int = 42
 
 
+RUN_OWNS_TRAIN_KEYS = {"output_dir": "set by the run directory; use run.output_root / run.name instead"}
+
+
 @dataclass
 class Recipe:
     """What a stage declares so the CLI can validate and run it."""
@@ -81,7 +84,8 @@ class Recipe:
     sections: dict[str, type]
     trainer_config: str | None  # dotted path of the TRL config class, imported only when needed; None: no `train:`
     train_defaults: dict[str, Any] = field(default_factory=dict)  # our defaults, under the user's values
-    reserved_train_keys: tuple[str, ...] = ("output_dir",)
+    # train keys another section owns, with what to use instead
+    reserved_train_keys: dict[str, str] = field(default_factory=lambda: dict(RUN_OWNS_TRAIN_KEYS))
 
 
 @dataclass
@@ -301,9 +305,9 @@ def resolve_config(
     if not isinstance(train_values, dict):
         problems.append(f"train: must be a mapping of {recipe.trainer_config} fields")
         train_values = {}
-    for key in recipe.reserved_train_keys:
+    for key, instead in recipe.reserved_train_keys.items():
         if key in train_values:
-            problems.append(f"train.{key}: set by the run directory; use run.output_root / run.name instead")
+            problems.append(f"train.{key}: {instead}")
             train_values = {k: v for k, v in train_values.items() if k != key}
 
     trainer_cls = _import(recipe.trainer_config) if recipe.trainer_config else None  # None: a loop we own (PPO)

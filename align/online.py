@@ -1,12 +1,13 @@
-"""`align run rloo` and `align run grpo`: TRL's online trainers with our reward model as their reward function.
+"""`align run rloo` and `align run grpo`: TRL's online trainers, rewarded by the `reward:` section.
 
-Both sample several replies per prompt from the LoRA policy, score each with the trained reward
-model (``RewardScorer``, on text, so it may use another tokenizer) and push the policy towards the
-replies that beat their siblings: RLOO against the leave-one-out mean (Ahmadian et al. 2024), GRPO
-against the group's mean and spread (Shao et al. 2024). The ``train:`` section is handed whole to
-``trl.RLOOConfig`` / ``trl.GRPOConfig``. ``align/rloo.py`` and ``align/grpo.py`` declare the two
-recipes; everything they share is here and reads top to bottom: seed, prompts, model, trainer,
-train, save, metrics.
+Both sample several replies per prompt from the LoRA policy, score each with the reward's terms
+(``align.rewards``: the trained reward model, and the safety, crisis-referral and length terms where
+they are on, each one of TRL's ``reward_funcs`` with its weight in ``reward_weights``, as in PPO)
+and push the policy towards the replies that beat their siblings: RLOO against the leave-one-out
+mean (Ahmadian et al. 2024), GRPO against the group's mean and spread (Shao et al. 2024). The
+``train:`` section is handed whole to ``trl.RLOOConfig`` / ``trl.GRPOConfig``. ``align/rloo.py``
+and ``align/grpo.py`` declare the two recipes; everything they share is here and reads top to
+bottom: seed, prompts, model, reward terms, trainer, train, save, metrics.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ import logging
 import os
 from typing import Any
 
-from align.config import ModelSection, PeftSection, Recipe, ResolvedConfig, RunSection
+from align.config import RUN_OWNS_TRAIN_KEYS, ModelSection, PeftSection, Recipe, ResolvedConfig, RunSection
 from align.ppo.prompts import PromptDataSection
 from align.ppo.recipe import ScoringModelSection, load_prompt_splits, provenance
+from align.rewards import RewardSection
 from align.runs import RunDirectory
 
 log = logging.getLogger(__name__)
@@ -53,28 +55,16 @@ def online_recipe(name: str, trainer_config: str) -> Recipe:
             "data": PromptDataSection,
             "peft": PeftSection,
             "reward_model": ScoringModelSection,
+            "reward": RewardSection,
             "run": RunSection,
         },
         trainer_config=trainer_config,
         train_defaults=ONLINE_TRAIN_DEFAULTS,
+        reserved_train_keys={
+            **RUN_OWNS_TRAIN_KEYS,
+            "reward_weights": "set by the reward: section (one weight per term, e.g. reward.safety=1.0)",
+        },
     )
-
-
-class RewardModelFunction:
-    """A TRL reward function: one reward-model score per (prompt, completion), read as text.
-
-    TRL calls it as ``reward_funcs(prompts=..., completions=..., **dataset_columns)``; the
-    ``reward_prompt`` column is the prompt as the reward model was trained on it (no system prompt).
-    """
-
-    __name__ = "reward_model"  # TRL logs rewards/<name>/mean
-
-    def __init__(self, scorer) -> None:
-        self.scorer = scorer
-
-    def __call__(self, prompts: list, completions: list, reward_prompt: list | None = None, **kwargs) -> list[float]:
-        replies = [c[-1]["content"] if isinstance(c, list) else c for c in completions]
-        return self.scorer.score(reward_prompt or prompts, replies)
 
 
 def check_data(config: ResolvedConfig) -> dict[str, int]:
@@ -84,10 +74,11 @@ def check_data(config: ResolvedConfig) -> dict[str, int]:
 
 
 def as_dataset(prompts: list[dict[str, Any]]):
-    """``prompt`` (what the policy sees) and ``reward_prompt`` (what the reward model sees) per row."""
+    """``prompt`` (what the policy sees), ``reward_prompt`` (what the reward terms see) and the gold ``risk``."""
     from datasets import Dataset
 
-    return Dataset.from_list([{"prompt": p["conversation"], "reward_prompt": p["prompt"]} for p in prompts])
+    rows = [{"prompt": p["conversation"], "reward_prompt": p["prompt"], "risk": p.get("risk")} for p in prompts]
+    return Dataset.from_list(rows)
 
 
 def run_online(
@@ -99,6 +90,7 @@ def run_online(
 
     from align.model_card import write_model_card
     from align.monitoring import hacking_callback, reward_hacking_warnings
+    from align.rewards import RewardTerms
     from align.training import load_policy, lora_config, save_weights
     from reward.score import RewardScorer
 
@@ -114,10 +106,12 @@ def run_online(
 
     model, tokenizer, resolved = load_policy(model_section, peft)
     scorer = RewardScorer.load(scoring.path, scoring.dtype, scoring.batch_size, None, scoring.trust_remote_code)
+    terms = RewardTerms(config.reward, scorer)
+    args.reward_weights = terms.weights_list()
     run.update_info(**provenance(model_section, resolved, scoring, data))
     trainer = getattr(trl, trainer_name)(
         model=model,
-        reward_funcs=RewardModelFunction(scorer),
+        reward_funcs=terms.functions(),
         args=args,
         train_dataset=as_dataset(train_prompts),
         eval_dataset=as_dataset(heldout_prompts) if heldout_prompts else None,  # used when train.eval_strategy is set
@@ -140,6 +134,8 @@ def run_online(
         "train_runtime_s": result.metrics.get("train_runtime"),
         "train_steps": trainer.state.global_step,
         "train_prompts": len(train_prompts),
+        "reward_weights": terms.weights,
+        "length_target_words": terms.length_target,
         "log_history": history,
         "warnings": warnings,
         "saved": saved,

@@ -317,7 +317,8 @@ def build(
         train_dataset=dataset(splits["train"]),
         data_collator=DataCollatorWithPadding(tokenizer),
     )
-    result = trainer.train()
+    with torch.enable_grad():  # the first scorer to need it may be called under no_grad (a PPO rollout)
+        result = trainer.train()
     model = trainer.model.eval()
     model.save_pretrained(work, safe_serialization=True)
     tokenizer.save_pretrained(work)

@@ -249,3 +249,44 @@ def kill_after_first_checkpoint(recipe: str, overrides: list[str], run_dir: Path
     process.send_signal(signal.SIGKILL)
     process.wait()
     return checkpoints
+
+
+def train_tiny_reward_model(model_dir: Path, data: dict[str, Path], root: Path) -> Path:
+    """A LoRA + head reward model on the tiny Llama, 30 steps on the synthetic set (a few seconds)."""
+    from align.cli.run import run_recipe
+
+    run, _ = run_recipe(
+        "reward",
+        None,
+        [
+            f"model.path={model_dir}",
+            f"data.train={data['train']}",
+            f"data.validation={data['validation']}",
+            f"run.output_root={root}",
+            "run.name=tiny-reward",
+            "model.dtype=float32",
+            "train.bf16=false",
+            "train.max_steps=30",
+            "train.learning_rate=1e-2",
+            "train.per_device_train_batch_size=8",
+            "train.save_steps=100",
+            "peft.r=8",
+        ],
+    )
+    return run.path
+
+
+@pytest.fixture(scope="session")
+def synthetic(tmp_path_factory) -> dict[str, Path]:
+    """The synthetic preference set (tests/synthetic_preferences.py) as train and held-out files."""
+    from tests.synthetic_preferences import synthetic_preferences
+
+    folder = tmp_path_factory.mktemp("synthetic")
+    train, test = synthetic_preferences()
+    return {"train": write_jsonl(folder / "train.jsonl", train), "validation": write_jsonl(folder / "test.jsonl", test)}
+
+
+@pytest.fixture(scope="session")
+def tiny_reward(tiny_model_dir, synthetic, tmp_path_factory) -> Path:
+    """A tiny reward model trained once per session on the synthetic set."""
+    return train_tiny_reward_model(tiny_model_dir, synthetic, tmp_path_factory.mktemp("reward"))

@@ -9,21 +9,7 @@ import pytest
 
 from align.cli.run import run_recipe
 from align.monitoring import series
-from tests.synthetic_preferences import synthetic_preferences
 from tests.test_cli import align
-from tests.test_ppo_trainer import train_tiny_reward_model, write_jsonl
-
-
-@pytest.fixture(scope="module")
-def synthetic(tmp_path_factory) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("synthetic")
-    train, test = synthetic_preferences()
-    return {"train": write_jsonl(folder / "train.jsonl", train), "validation": write_jsonl(folder / "test.jsonl", test)}
-
-
-@pytest.fixture(scope="module")
-def tiny_reward(tiny_model_dir, synthetic, tmp_path_factory) -> Path:
-    return train_tiny_reward_model(tiny_model_dir, synthetic, tmp_path_factory.mktemp("reward"))
 
 
 def online_overrides(model: Path, reward: Path, data: dict[str, Path], root: Path, name: str) -> list[str]:
@@ -47,26 +33,6 @@ def online_overrides(model: Path, reward: Path, data: dict[str, Path], root: Pat
     ]
 
 
-def test_reward_function_scores_completions_as_text_against_the_reward_prompt(tiny_reward):
-    from align.online import RewardModelFunction
-    from reward.score import RewardScorer
-
-    scorer = RewardScorer.load(str(tiny_reward), "float32")
-    _, held_out = synthetic_preferences()
-    prompts = [p["prompt"] for p in held_out[:3]]
-    replies = [p["chosen"][0]["content"] for p in held_out[:3]]
-    system = [{"role": "system", "content": "You are a counselor."}]
-    function = RewardModelFunction(scorer)
-    rewards = function(
-        prompts=[system + p for p in prompts],  # what the policy saw
-        completions=[[{"role": "assistant", "content": r}] for r in replies],
-        reward_prompt=prompts,  # what the reward model was trained on
-        trainer_state=None,
-    )
-    assert rewards == pytest.approx(scorer.score(prompts, replies))
-    assert function.__name__ == "reward_model"
-
-
 @pytest.mark.parametrize("recipe", ["rloo", "grpo"])
 def test_tiny_run_finishes_and_logs_reward_kl_length_entropy(recipe, tiny_model_dir, tiny_reward, synthetic, tmp_path):
     run, metrics = run_recipe(recipe, None, online_overrides(tiny_model_dir, tiny_reward, synthetic, tmp_path, recipe))
@@ -75,6 +41,7 @@ def test_tiny_run_finishes_and_logs_reward_kl_length_entropy(recipe, tiny_model_
     for name in ("reward", "kl", "reply_length", "entropy"):  # what align.monitoring reads, under TRL's names too
         assert len(series(history, name)) == 3, name
     assert all(isinstance(e["rewards/reward_model/mean"], float) for e in history if "reward" in e)
+    assert metrics["reward_weights"] == {"reward_model": 1.0}
     assert metrics["reward_first"] == history[0]["reward"] and metrics["highlights"][0].startswith("reward ")
     assert (run.path / "adapter" / "adapter_model.safetensors").is_file()
     assert (run.path / "merged" / "model.safetensors").is_file()
@@ -84,6 +51,28 @@ def test_tiny_run_finishes_and_logs_reward_kl_length_entropy(recipe, tiny_model_
     assert info["data"]["train"]["source"] == str(synthetic["train"])
     args = json.loads((run.path / "trainer_args.json").read_text())
     assert args["beta"] == 0.05 and args["num_generations"] == 4  # KL to the SFT model is penalised and logged
+
+
+@pytest.mark.parametrize("recipe", ["rloo", "grpo"])
+def test_each_reward_term_is_a_trl_reward_function_with_its_weight(
+    recipe, tiny_model_dir, tiny_reward, synthetic, tmp_path
+):
+    """TRL logs each term as rewards/<term>/mean, and its reward is their weighted sum (align/rewards.py)."""
+    weights = {"reward_model": 0.5, "safety": 2.0, "length": 1.0}
+    overrides = online_overrides(tiny_model_dir, tiny_reward, synthetic, tmp_path, recipe)
+    run, metrics = run_recipe(recipe, None, [*overrides, *(f"reward.{k}={v}" for k, v in weights.items())])
+    assert metrics["reward_weights"] == weights and metrics["length_target_words"] > 0
+    logged = history_with_reward(metrics)
+    assert len(logged) == 3
+    for entry in logged:
+        terms = {name: entry[f"rewards/{name}/mean"] for name in weights}
+        assert entry["reward"] == pytest.approx(sum(weights[n] * terms[n] for n in weights), abs=1e-4)
+        assert -1 <= terms["length"] <= 0 and terms["safety"] <= 0
+    assert json.loads((run.path / "trainer_args.json").read_text())["reward_weights"] == list(weights.values())
+
+
+def history_with_reward(metrics: dict) -> list[dict]:
+    return [e for e in metrics["log_history"] if "reward" in e]
 
 
 @pytest.mark.parametrize("recipe", ["rloo", "grpo"])

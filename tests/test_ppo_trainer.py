@@ -27,49 +27,9 @@ from safetensors.torch import load_file
 from align.cli.run import run_recipe
 from align.config import ConfigError
 from align.schema import DataError
-from tests.conftest import kill_after_first_checkpoint
+from tests.conftest import kill_after_first_checkpoint, write_jsonl
 from tests.synthetic_preferences import reflects_and_asks, synthetic_preferences
 from tests.test_cli import align
-
-
-def write_jsonl(path: Path, rows: list[dict]) -> Path:
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    return path
-
-
-def train_tiny_reward_model(model_dir: Path, data: dict[str, Path], root: Path) -> Path:
-    """A LoRA + head reward model on the tiny Llama, 30 steps on the synthetic set (a few seconds)."""
-    run, _ = run_recipe(
-        "reward",
-        None,
-        [
-            f"model.path={model_dir}",
-            f"data.train={data['train']}",
-            f"data.validation={data['validation']}",
-            f"run.output_root={root}",
-            "run.name=tiny-reward",
-            "model.dtype=float32",
-            "train.bf16=false",
-            "train.max_steps=30",
-            "train.learning_rate=1e-2",
-            "train.per_device_train_batch_size=8",
-            "train.save_steps=100",
-            "peft.r=8",
-        ],
-    )
-    return run.path
-
-
-@pytest.fixture(scope="module")
-def synthetic(tmp_path_factory) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("synthetic")
-    train, test = synthetic_preferences()
-    return {"train": write_jsonl(folder / "train.jsonl", train), "validation": write_jsonl(folder / "test.jsonl", test)}
-
-
-@pytest.fixture(scope="module")
-def tiny_reward(tiny_model_dir, synthetic, tmp_path_factory) -> Path:
-    return train_tiny_reward_model(tiny_model_dir, synthetic, tmp_path_factory.mktemp("reward"))
 
 
 @pytest.fixture(scope="module")
@@ -230,6 +190,7 @@ def test_reference_logprobs_are_the_adapter_free_models(tiny_model_dir, tiny_rew
     from align.ppo.prompts import load_prompts
     from align.ppo.recipe import PPOSection, with_lora
     from align.ppo.trainer import PolicyWithValueHead, rollout
+    from align.rewards import RewardSection, RewardTerms
     from reward.score import RewardScorer
 
     resolved = ResolvedModel(str(tiny_model_dir))
@@ -241,7 +202,8 @@ def test_reference_logprobs_are_the_adapter_free_models(tiny_model_dir, tiny_rew
     prompts = [{**p, "conversation": p["prompt"]} for p in load_prompts(str(synthetic["train"]), limit=4)]
     settings = PPOSection(batch_size=4, mini_batch_size=2, max_new_tokens=8)
     scorer = RewardScorer.load(str(tiny_reward), "float32")
-    batch = rollout(model, load_tokenizer(resolved), scorer, prompts, settings, torch.device("cpu"))
+    terms = RewardTerms(RewardSection(), scorer)  # the reward model alone
+    batch = rollout(model, load_tokenizer(resolved), terms, prompts, settings, torch.device("cpu"))
 
     base = load_causal_lm(resolved, "float32").eval()
     inputs = {"input_ids": batch.query_response, "attention_mask": batch.attention_mask}
@@ -254,6 +216,8 @@ def test_reference_logprobs_are_the_adapter_free_models(tiny_model_dir, tiny_rew
     assert not torch.allclose(batch.logprobs[valid], expected[valid], atol=1e-3)  # the policy is not the reference
     assert any(p.requires_grad for p in model.parameters())  # the adapter is switched back on afterwards
     assert batch.scores.shape == (4,) and len(batch.replies) == 4
+    assert batch.scores.tolist() == pytest.approx(scorer.score([p["prompt"] for p in prompts], batch.replies))
+    assert set(batch.terms) == {"reward_model"} and torch.equal(batch.terms["reward_model"], batch.scores)
 
 
 def test_loop_trains_lora_and_value_head_only(tiny_model_dir, tiny_reward, synthetic, tmp_path):
@@ -262,6 +226,7 @@ def test_loop_trains_lora_and_value_head_only(tiny_model_dir, tiny_reward, synth
     from align.ppo import trainer as ppo
     from align.ppo.prompts import load_prompts
     from align.ppo.recipe import PPOSection, with_lora
+    from align.rewards import RewardSection, RewardTerms
     from align.runs import RunDirectory
     from reward.score import RewardScorer
 
@@ -277,7 +242,7 @@ def test_loop_trains_lora_and_value_head_only(tiny_model_dir, tiny_reward, synth
         ppo.make_accelerator("no"),
         model,
         load_tokenizer(resolved),
-        RewardScorer.load(str(tiny_reward), "float32"),
+        RewardTerms(RewardSection(length=1.0), RewardScorer.load(str(tiny_reward), "float32")),
         prompts,
         settings,
         run,
@@ -288,6 +253,8 @@ def test_loop_trains_lora_and_value_head_only(tiny_model_dir, tiny_reward, synth
     assert changed and changed <= trainable  # nothing frozen moved
     assert any("lora_B" in n for n in changed) and {"value_head.weight", "value_head.bias"} <= changed
     assert [e["step"] for e in result.history] == [1, 2, 3]
+    for entry in result.history:  # the total is the weighted sum of the terms, each logged on its own
+        assert entry["reward"] == pytest.approx(entry["reward/reward_model"] + entry["reward/length"], abs=1e-5)
     assert (run.checkpoints / "checkpoint-3" / "trainer_state.json").is_file()  # the last step always saves
 
 
@@ -432,8 +399,15 @@ def property_rate(rows: list[dict], feelings: dict[str, str]) -> float:
 @pytest.mark.slow
 def test_must_show_ppo_raises_reflect_and_ask_on_smollm2(model_cache, monkeypatch, tmp_path, no_network):
     """SFT (SmolLM2) on a 50/50 mix of the synthetic set's good and bad replies, a reward model on its pairs,
-    then PPO: fresh replies to 40 held-out prompts reflect the feeling and ask an open question more often,
-    and score higher, at a reported KL to the SFT model."""
+    then PPO with configs/ppo.yaml's reward terms, from each of PPO_SEEDS: fresh replies to 40 held-out
+    prompts reflect the feeling and ask an open question more often, and the reward model scores them
+    higher, at a reported KL to the SFT model.
+
+    With the reward model as the only term, PPO on an Intel (AMX) CPU found short, half-formed replies
+    the 12-step reward model over-scores ("Why do you feel guilty about my marriage?"): reward 0.10 ->
+    2.67 while the property fell 0.38 -> 0.33. The length term makes that exploit cost reward, and the
+    monitor names it (tests/test_monitoring.py); the thresholds are the ones the test always had.
+    """
     monkeypatch.setenv("COUNSEL_ALIGN_CACHE", str(model_cache))
     started = time.time()
     train, test = synthetic_preferences()
@@ -461,36 +435,44 @@ def test_must_show_ppo_raises_reflect_and_ask_on_smollm2(model_cache, monkeypatc
             *SMOL_REWARD,
         ],
     )
-    prepared = time.time()
-    run, metrics = run_recipe(
-        "ppo",
-        "configs/ppo.yaml",
-        [
-            *common,
-            "run.name=ppo",
-            f"model.path={sft.path}",
-            f"reward_model.path={reward.path}",
-            f"data.train={data['train']}",
-            f"data.validation={data['validation']}",
-            "data.max_validation_prompts=40",
-            *SMOL_PPO,
-        ],
-    )
     feelings = {p["prompt"][0]["content"]: p["feeling"] for p in test}
-    before = [json.loads(line) for line in (run.path / "heldout_before.jsonl").read_text().splitlines()]
-    after = [json.loads(line) for line in (run.path / "heldout_after.jsonl").read_text().splitlines()]
-    rate_before, rate_after = property_rate(before, feelings), property_rate(after, feelings)
-    print(
-        f"\nPPO on SmolLM2, 40 held-out prompts: reflect-and-ask {rate_before:.2f} -> {rate_after:.2f}, "
-        f"reward {metrics['reward_before']:.3f} -> {metrics['reward_after']:.3f}, "
-        f"KL to SFT {metrics['kl_after']:.2f} nats/reply, reply length {metrics['reply_length_before']:.1f} -> "
-        f"{metrics['reply_length_after']:.1f} tokens; PPO {time.time() - prepared:.0f}s, "
-        f"all stages {time.time() - started:.0f}s"
-    )
-    assert len(after) == 40
-    assert rate_after >= rate_before + 0.1  # measured: 0.375 -> 0.60
-    assert metrics["reward_after"] > metrics["reward_before"] + 1.0  # measured: -0.06 -> 2.54
-    assert 0 < metrics["kl_after"] < 20  # measured: 4.9 nats per reply
+    results = {}
+    for seed in PPO_SEEDS:
+        prepared = time.time()
+        run, metrics = run_recipe(
+            "ppo",
+            "configs/ppo.yaml",
+            [
+                *common,
+                f"run.name=ppo-{seed}",
+                f"run.seed={seed}",
+                f"model.path={sft.path}",
+                f"reward_model.path={reward.path}",
+                f"data.train={data['train']}",
+                f"data.validation={data['validation']}",
+                "data.max_validation_prompts=40",
+                *SMOL_PPO,
+            ],
+        )
+        before = [json.loads(line) for line in (run.path / "heldout_before.jsonl").read_text().splitlines()]
+        after = [json.loads(line) for line in (run.path / "heldout_after.jsonl").read_text().splitlines()]
+        results[seed] = (property_rate(before, feelings), property_rate(after, feelings), len(after), metrics)
+        print(
+            f"\nPPO on SmolLM2, seed {seed}, 40 held-out prompts: reflect-and-ask {results[seed][0]:.3f} -> "
+            f"{results[seed][1]:.3f}, reward model {metrics['reward_before']:.3f} -> {metrics['reward_after']:.3f}, "
+            f"KL to SFT {metrics['kl_after']:.2f} nats/reply, reply length {metrics['reply_length_before']:.1f} -> "
+            f"{metrics['reply_length_after']:.1f} tokens, warnings {metrics['warnings']}; "
+            f"PPO {time.time() - prepared:.0f}s"
+        )
+    print(f"all stages {time.time() - started:.0f}s")
+    for seed, (rate_before, rate_after, n, metrics) in results.items():
+        assert n == 40, seed
+        assert rate_after >= rate_before + 0.1, (seed, rate_before, rate_after)
+        assert metrics["reward_after"] > metrics["reward_before"] + 1.0, seed
+        assert 0 < metrics["kl_after"] < 20, seed
+
+
+PPO_SEEDS = (42, 43, 44)  # configs/ppo.yaml's seed and the next two
 
 
 # Tuned on 2 shared CPU cores (see the README): SFT learns the two reply styles in 12 steps; 12 reward steps

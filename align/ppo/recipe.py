@@ -1,7 +1,8 @@
 """`align run ppo`: classic RLHF against a trained reward model, with the platform's own PPO loop.
 
-Reads top to bottom in the order it works: seed, prompts, policy (+ LoRA + value head), reward
-model, held-out replies before, PPO (``align.ppo.trainer``), held-out replies after, save, metrics.
+Reads top to bottom in the order it works: seed, prompts, policy (+ LoRA + value head), the reward
+(``reward:``, weighted terms from ``align.rewards``: the reward model, safety, crisis referral,
+length), held-out replies before, PPO (``align.ppo.trainer``), held-out replies after, save, metrics.
 There is no TRL config class for PPO (TRL removed its PPOTrainer in 1.13), so the hyper-parameters
 are our own ``ppo:`` section, checked key by key like every other section.
 """
@@ -17,6 +18,7 @@ from typing import Any, Literal
 from align.config import ConfigError, ModelSection, PeftSection, Recipe, ResolvedConfig, RunSection
 from align.ppo.prompts import PromptDataSection, load_prompts, with_system_prompt
 from align.preference_data import source_fingerprint
+from align.rewards import RewardSection
 from align.runs import RunDirectory
 
 log = logging.getLogger(__name__)
@@ -94,6 +96,7 @@ RECIPE = Recipe(
         "peft": PeftSection,
         "ppo": PPOSection,
         "reward_model": ScoringModelSection,
+        "reward": RewardSection,
         "run": RunSection,
     },
     trainer_config=None,  # our own loop: its settings are the `ppo:` section
@@ -149,6 +152,7 @@ def run(config: ResolvedConfig, run: RunDirectory, resume_from: str | None = Non
     from transformers import set_seed
 
     from align.ppo import trainer as ppo
+    from align.rewards import RewardTerms
     from align.training import load_policy
     from reward.score import RewardScorer
 
@@ -166,6 +170,7 @@ def run(config: ResolvedConfig, run: RunDirectory, resume_from: str | None = Non
         model.to(accelerator.device)
     model.value_head.to(accelerator.device)
     scorer = RewardScorer.load(scoring.path, scoring.dtype, scoring.batch_size, None, scoring.trust_remote_code)
+    terms = RewardTerms(config.reward, scorer)
     if main:
         run.update_info(**provenance(model_section, resolved, scoring, data), world_size=accelerator.num_processes)
 
@@ -175,7 +180,7 @@ def run(config: ResolvedConfig, run: RunDirectory, resume_from: str | None = Non
         if main and heldout_prompts:
             with accelerator.autocast():
                 rows = ppo.evaluate(
-                    model, tokenizer, scorer, heldout_prompts, settings, accelerator.device, seed, reference
+                    model, tokenizer, terms, heldout_prompts, settings, accelerator.device, seed, reference
                 )
             write_jsonl(run.path / file, rows)
         accelerator.wait_for_everyone()
@@ -190,7 +195,7 @@ def run(config: ResolvedConfig, run: RunDirectory, resume_from: str | None = Non
     def on_log(history: list[dict[str, Any]]) -> None:  # called on the main process after every step
         run.write_metrics({"before": before, "log_history": history})
 
-    result = ppo.train(accelerator, model, tokenizer, scorer, train_prompts, settings, run, seed, resume_from, on_log)
+    result = ppo.train(accelerator, model, tokenizer, terms, train_prompts, settings, run, seed, resume_from, on_log)
     after_rows = heldout(False, "heldout_after.jsonl")
     after = ppo.summarize(after_rows) if after_rows else {}
     saved = save_policy(accelerator, model, tokenizer, peft, run.path)
@@ -204,6 +209,8 @@ def run(config: ResolvedConfig, run: RunDirectory, resume_from: str | None = Non
         "train_steps": result.steps,
         "train_runtime_s": result.runtime_s,
         "kl_coef_final": result.kl_coef,
+        "reward_weights": terms.weights,
+        "length_target_words": terms.length_target,
         "before": before,
         "after": after,
         "log_history": result.history,

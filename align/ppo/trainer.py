@@ -5,15 +5,17 @@ One step of ``train`` reads top to bottom:
 1. ``rollout``: sample replies to a batch of prompts from the LoRA policy. One forward pass gives
    the policy's log-probs, entropies and values; the same pass with the adapter switched off gives
    the SFT reference's log-probs (the reference is the policy's own base weights: no second copy).
-   The reward model scores each (prompt, reply) as text, so it may use another tokenizer.
+   The reward's terms (``align.rewards``: the reward model, and the safety, crisis-referral and
+   length terms where they are on) score each (prompt, reply) as text, so any tokenizer will do.
 2. ``advantages_and_returns``: per-token rewards (the score at the reply's last token, -beta x KL at
    every token), GAE and whitened advantages, all from ``align.ppo.core``.
 3. ``ppo_update``: ``ppo_epochs`` passes over shuffled minibatches of the clipped policy loss plus
    ``vf_coef`` x the clipped value loss (minus ``entropy_coef`` x entropy), gradient clipping, AdamW.
 4. The KL controller moves beta towards ``target_kl`` with the batch's mean KL per reply.
 
-Every step is logged to TensorBoard and the run's ``metrics.json``: ``reward``, ``kl``,
-``reply_length`` and ``entropy`` (the names ``align.monitoring`` reads for reward hacking), plus
+Every step is logged to TensorBoard and the run's ``metrics.json``: ``reward`` (the weighted total),
+each term as ``reward/<term>``, ``kl``, ``reply_length`` and ``entropy`` (the names
+``align.monitoring`` reads for reward hacking), plus
 ``kl_coef``, the losses, ``clipfrac``, ``approx_kl``, returns and values. A checkpoint holds the
 trainable weights (LoRA + value head), the AdamW state, the KL coefficient, the step, the log so
 far and each process's RNG state; its ``trainer_state.json`` is written last, so a save cut short
@@ -60,7 +62,7 @@ if TYPE_CHECKING:
     from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
     from align.ppo.recipe import PPOSection
-    from reward.score import RewardScorer
+    from align.rewards import RewardTerms
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +137,8 @@ class Rollout:
     ref_logprobs: torch.Tensor
     values: torch.Tensor
     entropy: torch.Tensor
-    scores: torch.Tensor  # [batch] reward-model scores
+    scores: torch.Tensor  # [batch] the reward: the weighted sum of its terms
+    terms: dict[str, torch.Tensor]  # [batch] each term's unweighted value, e.g. terms["reward_model"]
     ended: torch.Tensor  # [batch] whether the reply ended with an end-of-turn token
     replies: list[str]
 
@@ -190,12 +193,12 @@ def token_stats(
 def rollout(
     model: PolicyWithValueHead,
     tokenizer: PreTrainedTokenizerBase,
-    scorer: RewardScorer,
+    terms: RewardTerms,
     prompts: list[dict[str, Any]],
     settings: PPOSection,
     device: torch.device,
 ) -> Rollout:
-    """Sample one reply per prompt, then score it: policy and reference log-probs, values, reward-model score."""
+    """Sample one reply per prompt, then score it: policy and reference log-probs, values, the reward's terms."""
     input_ids, prompt_mask = encode_prompts(tokenizer, [p["conversation"] for p in prompts], device)
     end_ids = end_token_ids(model.lm, tokenizer)
     output = model.lm.generate(
@@ -224,7 +227,7 @@ def rollout(
         tokenizer.decode(ids[:n], skip_special_tokens=True).strip()
         for ids, n in zip(response.tolist(), lengths.tolist(), strict=True)
     ]
-    scores = scorer.score([p["prompt"] for p in prompts], replies)
+    scores, term_values = terms.score([p["prompt"] for p in prompts], replies, [p.get("risk") for p in prompts])
     ended = torch.isin(response, torch.tensor(end_ids, device=device)).any(-1)
     return Rollout(
         query_response=query_response,
@@ -236,6 +239,7 @@ def rollout(
         values=values,
         entropy=entropy,
         scores=torch.tensor(scores, dtype=torch.float32, device=device),
+        terms={name: torch.tensor(v, dtype=torch.float32, device=device) for name, v in term_values.items()},
         ended=ended,
         replies=replies,
     )
@@ -427,14 +431,15 @@ def prune_checkpoints(folder: Path, keep: int) -> None:
 def evaluate(
     model: PolicyWithValueHead,
     tokenizer: PreTrainedTokenizerBase,
-    scorer: RewardScorer,
+    terms: RewardTerms,
     prompts: list[dict[str, Any]],
     settings: PPOSection,
     device: torch.device,
     seed: int,
     reference: bool,
 ) -> list[dict[str, Any]]:
-    """Fresh replies to held-out prompts from the policy (or the SFT reference): reward, length, KL to the reference.
+    """Fresh replies to held-out prompts from the policy (or the SFT reference): the reward model's score
+    (``reward``), the total reward and each term, length, and KL to the reference.
 
     Sampled like the rollouts, from a fixed seed, without touching the training RNG.
     """
@@ -448,7 +453,7 @@ def evaluate(
         with reference_weights(model) if reference else nullcontext():
             for start in tqdm(starts, desc=desc, unit="batch"):
                 chunk = prompts[start : start + settings.batch_size]
-                batch = rollout(model, tokenizer, scorer, chunk, settings, device)
+                batch = rollout(model, tokenizer, terms, chunk, settings, device)
                 kl = ((batch.logprobs - batch.ref_logprobs) * batch.mask).sum(-1)
                 for i, prompt in enumerate(chunk):
                     rows.append(
@@ -456,7 +461,9 @@ def evaluate(
                             "prompt_id": prompt["prompt_id"],
                             "prompt": prompt["prompt"],
                             "reply": batch.replies[i],
-                            "reward": batch.scores[i].item(),
+                            "reward": batch.terms["reward_model"][i].item(),
+                            "total_reward": batch.scores[i].item(),
+                            "terms": {name: v[i].item() for name, v in batch.terms.items()},
                             "reply_length": int(batch.mask[i].sum().item()),
                             "kl": kl[i].item(),
                         }
@@ -465,8 +472,11 @@ def evaluate(
 
 
 def summarize(rows: list[dict[str, Any]]) -> dict[str, float]:
-    """Mean reward, KL and reply length of ``evaluate``'s rows."""
-    return {k: sum(r[k] for r in rows) / len(rows) for k in ("reward", "kl", "reply_length")}
+    """Mean reward-model score, total reward, each term, KL and reply length of ``evaluate``'s rows."""
+    means = {k: sum(r[k] for r in rows) / len(rows) for k in ("reward", "total_reward", "kl", "reply_length")}
+    for name in rows[0]["terms"]:
+        means[f"reward/{name}"] = sum(r["terms"][name] for r in rows) / len(rows)
+    return means
 
 
 # ---------------------------------------------------------------- the loop
@@ -494,7 +504,7 @@ def train(
     accelerator: Accelerator,
     model: PolicyWithValueHead,
     tokenizer: PreTrainedTokenizerBase,
-    scorer: RewardScorer,
+    terms: RewardTerms,
     prompts: list[dict[str, Any]],
     settings: PPOSection,
     run: RunDirectory,
@@ -516,6 +526,7 @@ def train(
     if resume_from:
         state = load_checkpoint(Path(resume_from), accelerator, model, optimizer)
         start_step, kl_ctl.value, history = state["global_step"], state["kl_coef"], state["log_history"]
+        terms.length_target = terms.length_target or state.get("length_target")
         log.info("resumed from %s at step %d", resume_from, start_step)
 
     schedule = PromptSchedule(prompts, seed)
@@ -533,7 +544,7 @@ def train(
     for step in progress:
         step_started = time.time()
         prompts_now = schedule.batch(step, settings.batch_size, accelerator.process_index, accelerator.num_processes)
-        batch = rollout(model, tokenizer, scorer, prompts_now, settings, accelerator.device)
+        batch = rollout(model, tokenizer, terms, prompts_now, settings, accelerator.device)
         kl_coef = kl_ctl.value
         rewards, kl, advantages, returns = advantages_and_returns(batch, kl_coef, settings)
         generator = torch.Generator().manual_seed(seed * 100_003 + step)
@@ -554,6 +565,7 @@ def train(
         if (step + 1) % settings.save_steps == 0 or step + 1 == settings.steps:
             folder = run.checkpoints / f"checkpoint-{step + 1}"
             state = {"global_step": step + 1, "kl_coef": kl_ctl.value, "log_history": history}
+            state["length_target"] = terms.length_target
             save_checkpoint(folder, accelerator, model, optimizer, state)
             if accelerator.is_main_process:
                 prune_checkpoints(run.checkpoints, settings.save_total_limit)
@@ -570,6 +582,7 @@ def step_metrics(
     local = {
         "reward": batch.scores.mean(),
         "reward_std": batch.scores.std() if len(batch.scores) > 1 else torch.tensor(0.0),
+        **{f"reward/{name}": values.mean() for name, values in batch.terms.items()},
         "kl": kl.sum(-1).mean(),
         "reply_length": mask.sum(-1).mean(),
         "entropy": masked_mean(batch.entropy, mask),
