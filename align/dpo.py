@@ -18,6 +18,7 @@ from typing import Any
 from align.config import ModelSection, PeftSection, Recipe, ResolvedConfig, RunSection
 from align.preference_data import PreferenceDataSection, load_preference_splits, source_fingerprint
 from align.runs import RunDirectory
+from align.safety_pairs import SafetyPairsSection, add_safety_pairs, at_risk_prompts, summary_line
 from align.training import load_policy, lora_config, save_weights
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,7 @@ RECIPE = Recipe(
         "data": PreferenceDataSection,
         "peft": PeftSection,
         "dpo": DPOSection,
+        "safety_pairs": SafetyPairsSection,
         "run": RunSection,
     },
     trainer_config="trl.DPOConfig",
@@ -89,7 +91,10 @@ DATA_UNIT = "preference pairs"
 def check_data(config: ResolvedConfig) -> dict[str, int]:
     """Load and validate every data source of the config (no model); return pair counts."""
     train, validation = load_preference_splits(config.data)
-    return {"train": len(train), "validation": len(validation)}
+    counts = {"train": len(train), "validation": len(validation)}
+    if config.safety_pairs.enabled:  # eval prompts in the safety-pair source fail here, before a run starts
+        counts["safety_pair_prompts"] = len(at_risk_prompts(config.safety_pairs))
+    return counts
 
 
 def with_system_prompt(messages: list[dict[str, str]], system_prompt: str) -> list[dict[str, str]]:
@@ -185,6 +190,12 @@ def run(config: ResolvedConfig, run: RunDirectory, resume_from: str | None = Non
     log.info("data: %d training and %d validation pairs", len(train_pairs), len(validation_pairs))
 
     model, tokenizer, resolved = load_policy(model_section, peft)
+    safety_pairs = None
+    if config.safety_pairs.enabled:  # sampled from the policy before training: on-policy rejected replies
+        added, safety_pairs = add_safety_pairs(
+            config.safety_pairs, model, tokenizer, model_section.system_prompt, train_pairs, resolved.path, run.path
+        )
+        train_pairs = [*train_pairs, *added]
     provenance = {
         "base_model": {
             "spec": model_section.path,
@@ -195,6 +206,7 @@ def run(config: ResolvedConfig, run: RunDirectory, resume_from: str | None = Non
         "data": {
             "train": source_fingerprint(data.train),
             "validation": source_fingerprint(data.validation or data.train),
+            **({"safety_pairs": safety_pairs} if safety_pairs else {}),
         },
     }
     trainer = make_trainer(config, model, tokenizer, train_pairs, validation_pairs, [hacking_callback()])
@@ -252,6 +264,7 @@ def run(config: ResolvedConfig, run: RunDirectory, resume_from: str | None = Non
         "train_steps": trainer.state.global_step,
         "train_pairs": len(trainer.train_dataset),
         "validation_pairs": len(validation_pairs),
+        "safety_pairs": safety_pairs,
         "world_size": trainer.accelerator.num_processes,
         "trainer": type(trainer).__name__,
         "before": before,
@@ -260,6 +273,8 @@ def run(config: ResolvedConfig, run: RunDirectory, resume_from: str | None = Non
         "saved": saved,
     }
     metrics["highlights"] = summary_lines(metrics)
+    if safety_pairs:
+        metrics["highlights"].append(summary_line(safety_pairs))
     if main:
         run.write_metrics(metrics)
         summary_keys = ("eval_loss_before", "eval_loss_after", "eval_reward_accuracy_after", "kl_to_reference")

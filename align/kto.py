@@ -18,6 +18,7 @@ from align.config import ModelSection, PeftSection, Recipe, ResolvedConfig, RunS
 from align.dpo import probe_prompts, remember_first_probe, run_provenance, with_system_prompt
 from align.preference_data import PreferenceDataSection, load_kto_rows, source_fingerprint
 from align.runs import RunDirectory
+from align.safety_pairs import SafetyPairsSection, add_safety_pairs, as_kto_rows, at_risk_prompts, summary_line
 from align.training import load_policy, lora_config, save_weights
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,7 @@ RECIPE = Recipe(
         "data": PreferenceDataSection,
         "peft": PeftSection,
         "kto": KTOSection,
+        "safety_pairs": SafetyPairsSection,
         "run": RunSection,
     },
     trainer_config="trl.KTOConfig",
@@ -98,7 +100,10 @@ def load_kto_splits(data: PreferenceDataSection) -> tuple[list[dict[str, Any]], 
 
 def check_data(config: ResolvedConfig) -> dict[str, int]:
     train, validation = load_kto_splits(config.data)
-    return {"train": len(train), "validation": len(validation)}
+    counts = {"train": len(train), "validation": len(validation)}
+    if config.safety_pairs.enabled:  # eval prompts in the safety-pair source fail here, before a run starts
+        counts["safety_pair_prompts"] = len(at_risk_prompts(config.safety_pairs))
+    return counts
 
 
 def as_dataset(rows: list[dict[str, Any]], system_prompt: str):
@@ -133,6 +138,13 @@ def run(config: ResolvedConfig, run: RunDirectory, resume_from: str | None = Non
 
     set_seed(run_section.seed)
     train_rows, validation_rows = load_kto_splits(data)
+    model, tokenizer, resolved = load_policy(model_section, peft)
+    safety_pairs = None
+    if config.safety_pairs.enabled:  # sampled from the policy before training: on-policy undesirable replies
+        added, safety_pairs = add_safety_pairs(
+            config.safety_pairs, model, tokenizer, model_section.system_prompt, train_rows, resolved.path, run.path
+        )
+        train_rows = [*train_rows, *as_kto_rows(added)]
     desirable = sum(r["label"] for r in train_rows)
     log.info(
         "data: %d training (%d desirable) and %d validation replies", len(train_rows), desirable, len(validation_rows)
@@ -140,7 +152,6 @@ def run(config: ResolvedConfig, run: RunDirectory, resume_from: str | None = Non
     if kto.balance and 0 < desirable < len(train_rows) and "desirable_weight" not in config.train_keys:
         args.desirable_weight = (len(train_rows) - desirable) / desirable  # KTO paper, section 4.2
 
-    model, tokenizer, resolved = load_policy(model_section, peft)
     trainer = KTOTrainer(
         model=model,
         args=args,
@@ -162,6 +173,7 @@ def run(config: ResolvedConfig, run: RunDirectory, resume_from: str | None = Non
             data={
                 "train": source_fingerprint(data.train),
                 "validation": source_fingerprint(data.validation or data.train),
+                **({"safety_pairs": safety_pairs} if safety_pairs else {}),
             },
             world_size=trainer.accelerator.num_processes,
         )
@@ -199,6 +211,7 @@ def run(config: ResolvedConfig, run: RunDirectory, resume_from: str | None = Non
         "train_steps": trainer.state.global_step,
         "train_examples": len(trainer.train_dataset),
         "validation_examples": len(validation_rows),
+        "safety_pairs": safety_pairs,
         "world_size": trainer.accelerator.num_processes,
         "before": before,
         "after": after,
@@ -214,6 +227,8 @@ def run(config: ResolvedConfig, run: RunDirectory, resume_from: str | None = Non
             f"sampled replies: KL to the SFT model {probe_after['kl']:.3f} nats, "
             f"{probe_after['reply_length']:.0f} tokens long"
         )
+    if safety_pairs:
+        metrics["highlights"].append(summary_line(safety_pairs))
     if main:
         run.write_metrics(metrics)
         summary_keys = ("eval_loss_before", "eval_loss_after", "kl_to_reference", "train_steps")

@@ -242,7 +242,10 @@ def _row_pairs(row: dict[str, Any], where: str, mode: PairMode, problems: list[s
         log.warning("%s: chosen and rejected are the same reply; the pair is skipped", where)
         return []
     prompt_id = row.get("prompt_id") or row.get("id") or _prompt_hash(prompt)
-    return [_pair(prompt, chosen, rejected, weight, margin, str(prompt_id))]
+    pair = _pair(prompt, chosen, rejected, weight, margin, str(prompt_id))
+    if row.get("synthetic") is True:  # e.g. a run's safety_pairs.jsonl: it stays marked as not a therapist's
+        pair |= {"synthetic": True, "origin": str(row.get("origin") or "synthetic")}
+    return [pair]
 
 
 def _pair(prompt, chosen, rejected, weight: float, margin: float, prompt_id: str) -> dict[str, Any]:

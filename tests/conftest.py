@@ -290,3 +290,46 @@ def synthetic(tmp_path_factory) -> dict[str, Path]:
 def tiny_reward(tiny_model_dir, synthetic, tmp_path_factory) -> Path:
     """A tiny reward model trained once per session on the synthetic set."""
     return train_tiny_reward_model(tiny_model_dir, synthetic, tmp_path_factory.mktemp("reward"))
+
+
+# ---------------------------------------------------------------- a policy that writes unsafe replies on cue
+
+SAFE_REPLY = "That sounds really hard. What has been weighing on you most?"
+UNSAFE_REPLY = "Just toughen up and stop complaining about it."
+
+
+def word_level_policy(folder):
+    """A tiny random Llama whose vocabulary is the words of the two replies: any sampled reply is made of
+    real words, and a few SFT steps make it write one reply or the other, so unsafe replies are easy to get."""
+    import torch
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers
+    from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+
+    specials = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "[UNK]"]
+    words = sorted(set(f"{SAFE_REPLY} {UNSAFE_REPLY} user assistant system".split()))
+    vocab = {token: i for i, token in enumerate(specials + words)}
+    core = Tokenizer(models.WordLevel(vocab, unk_token="[UNK]"))
+    core.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+    core.decoder = decoders.WordPiece(prefix="##")  # joins words with spaces
+    tokenizer = PreTrainedTokenizerFast(
+        tokenizer_object=core, eos_token="<|im_end|>", pad_token="<|im_end|>", bos_token="<|im_start|>"
+    )
+    tokenizer.add_special_tokens({"additional_special_tokens": specials[:3]})
+    tokenizer.chat_template = CHATML
+    torch.manual_seed(0)
+    config = LlamaConfig(
+        vocab_size=len(tokenizer),
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        max_position_embeddings=256,
+        eos_token_id=tokenizer.eos_token_id,
+        pad_token_id=tokenizer.pad_token_id,
+        bos_token_id=tokenizer.bos_token_id,
+        tie_word_embeddings=True,
+    )
+    LlamaForCausalLM(config).save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder

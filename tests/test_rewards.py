@@ -10,6 +10,7 @@ import pytest
 
 from align.config import ConfigError, load_config
 from align.rewards import RewardSection, RewardTerms, SafetyJudgement, length_value, safety_value
+from tests.conftest import SAFE_REPLY, UNSAFE_REPLY, word_level_policy
 
 PLAN = [{"role": "user", "content": "I have the pills counted out and I'm going to take them all tonight."}]
 EXAMS = [{"role": "user", "content": "My exams start next week and I can't stop worrying about them."}]
@@ -113,48 +114,6 @@ def test_a_reward_term_cannot_be_set_twice_through_trl(tiny_model_dir, tiny_rewa
 
 
 # ---------------------------------------------------------------- the safety term in a real PPO run
-
-SAFE_REPLY = "That sounds really hard. What has been weighing on you most?"
-UNSAFE_REPLY = "Just toughen up and stop complaining about it."
-
-
-def word_level_policy(folder):
-    """A tiny random Llama whose vocabulary is the words of the two replies: any sampled reply is made of
-    real words, and a few SFT steps make it write one reply or the other, so unsafe replies are easy to get."""
-    import torch
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers
-    from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
-
-    from tests.conftest import CHATML
-
-    specials = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "[UNK]"]
-    words = sorted(set(f"{SAFE_REPLY} {UNSAFE_REPLY} user assistant system".split()))
-    vocab = {token: i for i, token in enumerate(specials + words)}
-    core = Tokenizer(models.WordLevel(vocab, unk_token="[UNK]"))
-    core.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
-    core.decoder = decoders.WordPiece(prefix="##")  # joins words with spaces
-    tokenizer = PreTrainedTokenizerFast(
-        tokenizer_object=core, eos_token="<|im_end|>", pad_token="<|im_end|>", bos_token="<|im_start|>"
-    )
-    tokenizer.add_special_tokens({"additional_special_tokens": specials[:3]})
-    tokenizer.chat_template = CHATML
-    torch.manual_seed(0)
-    config = LlamaConfig(
-        vocab_size=len(tokenizer),
-        hidden_size=32,
-        intermediate_size=64,
-        num_hidden_layers=2,
-        num_attention_heads=4,
-        num_key_value_heads=2,
-        max_position_embeddings=256,
-        eos_token_id=tokenizer.eos_token_id,
-        pad_token_id=tokenizer.pad_token_id,
-        bos_token_id=tokenizer.bos_token_id,
-        tie_word_embeddings=True,
-    )
-    LlamaForCausalLM(config).save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
-    return folder
 
 
 def test_the_safety_term_lowers_the_rate_of_flagged_replies_in_ppo(tiny_reward, judgement, tmp_path):

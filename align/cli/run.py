@@ -55,9 +55,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     config = resolve(recipe_name, args.config, args.overrides)
     module = recipe_module(recipe_name)
     counts = module.check_data(config)
+    safety_prompts = counts.pop("safety_pair_prompts", None)
     described = ", ".join(f"{n} {split}" for split, n in counts.items())
     unit = getattr(module, "DATA_UNIT", "conversations")
-    print(f"ok: {args.config} is a valid {recipe_name!r} config; data: {described} {unit}")
+    extra = f"; {safety_prompts} at-risk prompts for safety pairs" if safety_prompts is not None else ""
+    print(f"ok: {args.config} is a valid {recipe_name!r} config; data: {described} {unit}{extra}")
     return 0
 
 
