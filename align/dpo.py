@@ -20,6 +20,7 @@ from align.preference_data import PreferenceDataSection, load_preference_splits,
 from align.runs import RunDirectory
 from align.safety_pairs import SafetyPairsSection, add_safety_pairs, at_risk_prompts, summary_line
 from align.training import load_policy, lora_config, save_weights
+from align.training_prompts import record_training_prompts
 
 log = logging.getLogger(__name__)
 
@@ -213,6 +214,7 @@ def run(config: ResolvedConfig, run: RunDirectory, resume_from: str | None = Non
     main = trainer.accelerator.is_main_process
     if main:
         run.update_info(**provenance, world_size=trainer.accelerator.num_processes)
+        record_training_prompts(run.path, (pair["prompt"] for pair in train_pairs))  # safety pairs included
         (run.path / "trainer_args.json").write_text(args.to_json_string())
     if dropped := len(train_pairs) - len(trainer.train_dataset):
         log.warning(

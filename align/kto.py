@@ -20,6 +20,7 @@ from align.preference_data import PreferenceDataSection, load_kto_rows, source_f
 from align.runs import RunDirectory
 from align.safety_pairs import SafetyPairsSection, add_safety_pairs, as_kto_rows, at_risk_prompts, summary_line
 from align.training import load_policy, lora_config, save_weights
+from align.training_prompts import record_training_prompts
 
 log = logging.getLogger(__name__)
 
@@ -177,6 +178,7 @@ def run(config: ResolvedConfig, run: RunDirectory, resume_from: str | None = Non
             },
             world_size=trainer.accelerator.num_processes,
         )
+        record_training_prompts(run.path, (row["prompt"] for row in train_rows))  # safety pairs included
         (run.path / "trainer_args.json").write_text(args.to_json_string())
     prompts = probe_prompts(validation_rows, kto.probe_prompts)
     probe = GenerationProbe(

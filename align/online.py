@@ -21,6 +21,7 @@ from align.ppo.prompts import PromptDataSection
 from align.ppo.recipe import ScoringModelSection, load_prompt_splits, provenance
 from align.rewards import RewardSection
 from align.runs import RunDirectory
+from align.training_prompts import record_training_prompts
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +110,7 @@ def run_online(
     terms = RewardTerms(config.reward, scorer)
     args.reward_weights = terms.weights_list()
     run.update_info(**provenance(model_section, resolved, scoring, data))
+    record_training_prompts(run.path, (prompt["prompt"] for prompt in train_prompts))
     trainer = getattr(trl, trainer_name)(
         model=model,
         reward_funcs=terms.functions(),

@@ -28,12 +28,11 @@ from dataclasses import dataclass, field
 from itertools import zip_longest
 from typing import Any, Literal
 
-from align.schema import EVAL_ONLY_SAMPLES, DataError, source_path
+from align.schema import EVAL_SETS, DataError, source_path
 
 log = logging.getLogger(__name__)
 
 ORIGIN = "safety_pairs"
-EVAL_SOURCES = ("sample:test", *EVAL_ONLY_SAMPLES)
 BATCH_SIZE = 8  # sampled replies per generation batch
 
 
@@ -53,7 +52,7 @@ class SafetyPairsSection:
 
     def validate(self) -> list[str]:
         problems = []
-        if self.prompts in EVAL_SOURCES:
+        if self.prompts in EVAL_SETS:
             problems.append(
                 f"prompts: {self.prompts} is an eval set; safety pairs are built from training conversations "
                 f"only (e.g. sample:train or your own file)"
@@ -90,12 +89,12 @@ def at_risk_prompts(section: SafetyPairsSection) -> list[dict[str, Any]]:
     from eval.scorers.safety import AT_RISK
     from sft.data import load_conversations
 
-    if section.prompts in EVAL_SOURCES:  # also checked by validate(); here for callers that skip it
+    if section.prompts in EVAL_SETS:  # also checked by validate(); here for callers that skip it
         raise DataError(section.prompts, ["an eval set: safety pairs are built from training conversations only"])
     conversations = [c for c in load_conversations(section.prompts) if c.get("risk") in AT_RISK]
     if not conversations:
         raise DataError(section.prompts, ["no at-risk conversations (risk: moderate or high) to build pairs from"])
-    index = EvalPromptIndex.of(EVAL_SOURCES)
+    index = EvalPromptIndex.of(EVAL_SETS)
     copies = index.matches((f"conversation {c.get('id') or i}", c["messages"]) for i, c in enumerate(conversations))
     if copies:
         hint = "eval prompts are never trained on; remove these conversations from the prompts source"

@@ -29,6 +29,10 @@ def source_path(source: str) -> Path:
 
 # Sample splits that are eval sets only: no training, ranking or pair-building loader reads them.
 EVAL_ONLY_SAMPLES = ("sample:safety",)
+# Every sample split `align eval` and `align compare` grade on: never ranked, paired or trained on.
+# (The conversation loader still reads sample:test, for `align label --compare` and the demo's held-out
+# replies; the places that rank, pair or train on prompts refuse it by name.)
+EVAL_SETS = ("sample:test", *EVAL_ONLY_SAMPLES)
 
 RISK_LEVELS = ("none", "low", "moderate", "high")
 ROLES = ("system", "user", "assistant")

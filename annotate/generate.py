@@ -1,8 +1,10 @@
 """`align generate`: sample candidate replies per client message into the preference store.
 
-Prompts come from any conversation source the SFT loaders read (``sample:test``, a JSONL /
+Prompts come from any conversation source the SFT loaders read (``sample:validation``, a JSONL /
 CSV / Parquet file, ``hub:NAME``): each conversation up to its last client message is a
 prompt (a final counselor reply, if present, is dropped: that is what the model writes).
+Rankings become training data, so the eval sets (``align.schema.EVAL_SETS``) are refused
+(``ranking_prompts``); the release gate later checks the trained runs' prompts by content too.
 Each candidate keeps its provenance: checkpoint, sampling settings, seed, sample index.
 Re-running skips prompts that already have candidates from that model and seed, so nothing
 is duplicated; another ``--seed`` adds more.
@@ -15,6 +17,7 @@ from dataclasses import asdict
 from typing import Any
 
 from align.generation import SamplingSettings, generate_replies
+from align.schema import EVAL_SETS, DataError
 from annotate.store import RankingStore
 from sft.data import load_conversations, with_system_prompt
 
@@ -29,6 +32,14 @@ def prompts_from_source(source: str) -> list[dict[str, Any]]:
         last_user = max(i for i, m in enumerate(messages) if m["role"] == "user")
         prompts.append({**row, "messages": messages[: last_user + 1]})
     return prompts
+
+
+def ranking_prompts(source: str) -> list[dict[str, Any]]:
+    """``prompts_from_source`` for ranking: an eval set's prompts are graded, never ranked and trained on."""
+    if source in EVAL_SETS:
+        hint = "an eval set (align eval and align compare grade on it): rank sample:validation or your own prompts"
+        raise DataError(source, [hint])
+    return prompts_from_source(source)
 
 
 def generate_candidates(

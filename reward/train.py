@@ -15,6 +15,7 @@ from align.models import DEFAULT_MODEL
 from align.preference_data import PreferenceDataSection, load_preference_splits, source_fingerprint
 from align.runs import RunDirectory
 from align.training import load_kwargs, lora_config, save_weights
+from align.training_prompts import record_training_prompts
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +136,7 @@ def run(config: ResolvedConfig, run: RunDirectory, resume_from: str | None = Non
     set_seed(run_section.seed)  # before loading: the new reward head is randomly initialised
     train_pairs, validation_pairs = load_preference_splits(data)
     log.info("data: %d training and %d validation pairs", len(train_pairs), len(validation_pairs))
+    record_training_prompts(run.path, (pair["prompt"] for pair in train_pairs))  # checked against eval prompts
 
     model, tokenizer, resolved = load_backbone(model_section, peft)
     run.update_info(

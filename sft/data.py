@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from align.data_files import read_rows as read_source_rows
-from align.schema import EVAL_ONLY_SAMPLES, DataError, conversation_problems, risk_problems, source_path
+from align.schema import EVAL_ONLY_SAMPLES, EVAL_SETS, DataError, conversation_problems, risk_problems, source_path
 
 SAMPLE_SPLITS = ("train", "validation", "test")
 
@@ -63,6 +63,8 @@ class SFTDataSection:
                 problems.append(f"{name}: data file not found: {source}")
             if source and source.startswith("sample:") and source[7:] not in SAMPLE_SPLITS:
                 problems.append(f"{name}: unknown sample split {source[7:]!r}; allowed: {list(SAMPLE_SPLITS)}")
+        if self.train in EVAL_SETS:
+            problems.append(f"train: {self.train} is an eval set (align eval grades on it): train on sample:train")
         return problems
 
 

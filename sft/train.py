@@ -12,6 +12,7 @@ from typing import Any
 from align.config import ModelSection, PeftSection, Recipe, ResolvedConfig, RunSection
 from align.runs import RunDirectory, file_fingerprint
 from align.training import load_policy, lora_config, save_weights
+from align.training_prompts import record_training_prompts
 from sft.data import SFTDataSection, load_conversations, with_system_prompt
 
 log = logging.getLogger(__name__)
@@ -94,6 +95,8 @@ def run(config: ResolvedConfig, run: RunDirectory, resume_from: str | None = Non
     set_seed(run_section.seed)
     train_ds, eval_ds = load_sft_datasets(data, model_section.system_prompt, run_section.seed)
     log.info("data: %d training and %d validation conversations", len(train_ds), len(eval_ds))
+
+    record_training_prompts(run.path, train_ds["messages"])  # eval prompts must never be among them
 
     model, tokenizer, resolved = load_policy(model_section, peft)
     run.update_info(

@@ -57,6 +57,14 @@ def make_conversations(n: int, offset: int = 0) -> list[dict]:
     return rows
 
 
+def assert_records_training_prompts(run_path: Path, conversations) -> None:
+    """The run's training_prompts.json holds the hash of every identifying client message it trained on, no more."""
+    from align.training_prompts import prompt_hashes, read_training_prompts
+
+    expected = set().union(*(prompt_hashes(messages) for messages in conversations))
+    assert expected and read_training_prompts(run_path) == expected
+
+
 def write_jsonl(path: Path, rows: list[dict]) -> Path:
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     return path

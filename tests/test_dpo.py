@@ -18,7 +18,8 @@ import torch
 from safetensors.torch import load_file
 
 from align.cli.run import run_recipe
-from tests.conftest import kill_after_first_checkpoint
+from align.preference_data import load_preference_pairs
+from tests.conftest import assert_records_training_prompts, kill_after_first_checkpoint
 from tests.synthetic_preferences import reflects_and_asks, synthetic_preferences
 from tests.test_cli import ROOT, align
 
@@ -345,6 +346,7 @@ def test_run_logs_margins_kl_length_entropy_and_records_provenance(tiny_dpo_run,
     assert info["base_model"]["path"] == str(tiny_sft_run.path / "merged")
     expected = __import__("hashlib").sha256(synthetic["train"].read_bytes()).hexdigest()
     assert info["data"]["train"] == {"source": str(synthetic["train"]), "sha256": expected}
+    assert_records_training_prompts(run.path, [p["prompt"] for p in load_preference_pairs(str(synthetic["train"]))])
     card = (run.path / "README.md").read_text()
     assert "## DPO" in card and "reward accuracy" in card
     args = json.loads((run.path / "trainer_args.json").read_text())

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from align.training_prompts import record_training_prompts
 from eval.compare import compare_evals
-from eval.gate import GatePolicy, evaluate_gate, latest_eval_dir, load_policy
+from eval.gate import GatePolicy, evaluate_gate, gate_for, latest_eval_dir, load_policy
 from eval.outputs import EVAL_FORMAT, read_eval_dir, write_eval_dir
 from eval.report import render_html, render_markdown
 from eval.settings import EvalSettings
@@ -27,6 +28,10 @@ def align_gate(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
         [*command, "gate", *args], cwd=cwd, text=True, capture_output=True, timeout=120,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )  # fmt: skip
+
+
+def client_message(i: int) -> str:
+    return f"Client message number {i}: it has been a hard week at home."
 
 
 def reply(
@@ -54,7 +59,7 @@ def reply(
                    "p_unsafe": 0.9 if unsafe else 0.05, "p_lethal": 0.9 if lethal else 0.01}  # fmt: skip
     row = {
         "prompt_id": f"p{i}", "prompt_key": f"key{i}", "sample": 0, "topic": kind or "test",
-        "gold_risk": risk if gold else None, "prompt": [{"role": "user", "content": f"client message {i}"}],
+        "gold_risk": risk if gold else None, "prompt": [{"role": "user", "content": client_message(i)}],
         "reply": f"reply {i} <b>", "reference": None,
         "scores": {
             "safety": safety,
@@ -69,10 +74,12 @@ def reply(
     return row
 
 
-def write_eval(folder: Path, label: str, rows: list[dict]) -> Path:
+def write_eval(folder: Path, label: str, rows: list[dict], model: str | None = None) -> Path:
+    """An eval folder of ``rows``; ``model``: the path the eval's model was loaded from (default: ``label``)."""
+    spec = model or label
     summary = {
         "format": EVAL_FORMAT,
-        "model": {"spec": label, "path": label, "adapter": None, "run": label, "fingerprint": label},
+        "model": {"spec": spec, "path": spec, "adapter": None, "run": label, "fingerprint": label},
         "prompts": {"source": "synthetic", "fingerprint": "same-prompts", "count": len(rows)},
         "settings": {**EvalSettings().recorded(label), "prompts": "synthetic"},
         "scorers": [{"name": n, "version": "1"} for n in ("empathy", "safety", "toxicity")],
@@ -162,7 +169,7 @@ def test_a_safe_checkpoint_passes_and_a_run_directory_uses_its_latest_eval(tmp_p
     result = align_gate(str(run))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "its latest eval is" in result.stdout and "eval-20261125-101500-2" in result.stdout
-    assert "GATE PASSED: new: all 6 requirements met" in result.stdout
+    assert "GATE PASSED: new: all 7 requirements met" in result.stdout
     assert "crisis referral 40/40 at-risk (100.0%, 95% CI 91.2-100.0%)" in result.stdout
     assert "over-escalation 1/60 benign" in result.stdout
 
@@ -255,7 +262,7 @@ def test_compare_says_which_side_passes(tmp_path):
     b = read_eval_dir(write_eval(tmp_path / "B", "dpo", safe_checkpoint()))
     summary = compare_evals(a, b, n_resamples=200).summary
     assert summary["gate"]["b"]["passed"] is True and summary["gate"]["a"]["passed"] is False
-    assert summary["gate"]["headline"].startswith("sft (A) FAILS the release gate (4 of 6 requirements fail)")
+    assert summary["gate"]["headline"].startswith("sft (A) FAILS the release gate (4 of 7 requirements fail)")
     assert summary["gate"]["headline"].endswith("; dpo (B) passes it.")
     markdown = render_markdown(summary)
     assert "None: no safety or toxicity metric is clearly worse." in markdown  # B passes: this is good news
@@ -282,3 +289,54 @@ def test_compare_slices_by_risk_and_kind_put_the_at_risk_slice_first(tmp_path):
     assert markdown.index("## Slices") < markdown.index("## All metrics")
     at_risk_row = next(line for line in markdown.splitlines() if line.startswith("| at-risk (moderate or high) | 12 |"))
     assert "| 1 -> 0 |" in at_risk_row and "| 0 -> 1 |" in at_risk_row  # crisis referral lost, lethal replies gained
+
+
+# ---------------------------------------------------------------- eval prompts in the training data
+
+
+def make_run(path: Path, info: dict, trained_on: list[str] | None) -> Path:
+    """A run directory with its run.json and (unless None) the training prompts a recipe records."""
+    path.mkdir(parents=True)
+    (path / "run.json").write_text(json.dumps({"status": "completed", **info}))
+    if trained_on is not None:
+        record_training_prompts(path, [[{"role": "user", "content": text}] for text in trained_on])
+    return path
+
+
+def test_an_eval_prompt_in_the_reward_models_training_data_fails_the_gate_of_the_ppo_checkpoint(tmp_path):
+    """SFT -> reward -> PPO: the reward model was trained on two of the eval's prompts (as the old demo did)."""
+    own = ["My sister and I have not spoken since the funeral last spring."]
+    sft = make_run(tmp_path / "sft", {"base_model": {"spec": "smollm2-135m-instruct", "path": "/nowhere"}}, own)
+    leaked = [client_message(3).upper(), "  " + client_message(4).replace(":", " -")]  # case, punctuation folded
+    reward = make_run(tmp_path / "reward", {"base_model": {"spec": str(sft), "path": str(sft / "merged")}}, leaked)
+    ppo = make_run(
+        tmp_path / "ppo",
+        {
+            "base_model": {"spec": str(sft / "merged"), "path": str(sft / "merged")},
+            "sft_run": {"path": str(sft)},
+            "reward_model": {"spec": str(reward), "path": str(reward / "merged"), "run": {"path": str(reward)}},
+        },
+        own,
+    )
+    write_eval(ppo / "eval-20261206-101500", "ppo", safe_checkpoint(), model=str(ppo / "merged"))
+
+    result = align_gate(str(ppo))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "eval prompts trained on 2/100 eval prompts (3 runs checked): reward 2" in result.stdout
+    assert "the other numbers overstate this checkpoint" in result.stdout
+    assert "GATE FAILED: ppo: 1 of 7 requirements fail (eval prompts trained on)" in result.stdout
+    row = by_key(gate_for(ppo))["eval_prompts_trained_on"]
+    assert (row.numerator, row.denominator, row.passed, row.breakdown) == (2, 100, False, {"reward": 2})
+
+
+def test_a_clean_lineage_passes_a_run_from_before_the_record_is_named_and_other_models_are_not_checked(tmp_path):
+    old_sft = make_run(tmp_path / "old-sft", {"base_model": {"spec": "smollm2-135m-instruct"}}, None)
+    own = ["We keep arguing about money and it is wearing me down."]
+    dpo = make_run(tmp_path / "dpo", {"base_model": {"spec": str(old_sft), "run": {"path": str(old_sft)}}}, own)
+    row = by_key(evaluate_gate(safe_checkpoint(), model={"spec": str(dpo / "merged")}))["eval_prompts_trained_on"]
+    assert row.passed and row.observed == "eval prompts trained on 0/100 eval prompts (1 run checked)"
+    assert row.reason == "not checked for old-sft: no training_prompts.json (older runs)"
+
+    hub = by_key(evaluate_gate(safe_checkpoint(), model={"spec": "org/some-model"}))["eval_prompts_trained_on"]
+    assert hub.passed and hub.observed == "eval prompts trained on not checked" and "no counsel-align run" in hub.reason
+    assert by_key(evaluate_gate(safe_checkpoint()))["eval_prompts_trained_on"].reason == hub.reason

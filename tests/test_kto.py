@@ -9,6 +9,7 @@ import pytest
 from align.cli.run import run_recipe
 from align.preference_data import load_kto_rows
 from align.schema import DataError
+from tests.conftest import assert_records_training_prompts
 from tests.synthetic_preferences import synthetic_preferences
 from tests.test_cli import align
 
@@ -90,3 +91,5 @@ def test_tiny_kto_run(tiny_model_dir, tmp_path):
     assert metrics["probe_after"]["kl"] > 0 and (run.path / "adapter" / "adapter_config.json").is_file()
     info = json.loads((run.path / "run.json").read_text())
     assert info["status"] == "completed" and len(info["data"]["train"]["sha256"]) == 64
+    trained_on = load_kto_rows(info["data"]["train"]["source"])
+    assert_records_training_prompts(run.path, [row["prompt"] for row in trained_on])

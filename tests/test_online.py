@@ -9,6 +9,8 @@ import pytest
 
 from align.cli.run import run_recipe
 from align.monitoring import series
+from align.preference_data import load_preference_pairs
+from tests.conftest import assert_records_training_prompts
 from tests.test_cli import align
 
 
@@ -49,6 +51,7 @@ def test_tiny_run_finishes_and_logs_reward_kl_length_entropy(recipe, tiny_model_
     info = json.loads((run.path / "run.json").read_text())
     assert info["status"] == "completed" and info["reward_model"]["run"]["recipe"] == "reward"
     assert info["data"]["train"]["source"] == str(synthetic["train"])
+    assert_records_training_prompts(run.path, [p["prompt"] for p in load_preference_pairs(str(synthetic["train"]))])
     args = json.loads((run.path / "trainer_args.json").read_text())
     assert args["beta"] == 0.05 and args["num_generations"] == 4  # KL to the SFT model is penalised and logged
 

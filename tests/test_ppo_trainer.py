@@ -26,8 +26,9 @@ from safetensors.torch import load_file
 
 from align.cli.run import run_recipe
 from align.config import ConfigError
+from align.preference_data import load_preference_pairs
 from align.schema import DataError
-from tests.conftest import kill_after_first_checkpoint, write_jsonl
+from tests.conftest import assert_records_training_prompts, kill_after_first_checkpoint, write_jsonl
 from tests.synthetic_preferences import reflects_and_asks, synthetic_preferences
 from tests.test_cli import align
 
@@ -305,6 +306,7 @@ def test_ppo_run_records_provenance_and_heldout_replies(tiny_ppo_run, tiny_sft, 
     assert info["reward_model"]["run"]["recipe"] == "reward"
     assert info["reward_model"]["run"]["data"]["train"]["source"] == str(synthetic["train"])  # the preference export
     assert len(info["data"]["train"]["sha256"]) == 64
+    assert_records_training_prompts(run.path, [p["prompt"] for p in load_preference_pairs(str(synthetic["train"]))])
     before = [json.loads(line) for line in (run.path / "heldout_before.jsonl").read_text().splitlines()]
     after = [json.loads(line) for line in (run.path / "heldout_after.jsonl").read_text().splitlines()]
     assert len(before) == len(after) == 8 and [r["prompt_id"] for r in before] == [r["prompt_id"] for r in after]

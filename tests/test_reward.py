@@ -15,6 +15,7 @@ import torch
 from safetensors.torch import load_file
 
 from align.cli.run import run_recipe
+from align.preference_data import load_preference_pairs
 from align.schema import DataError
 from reward.report import (
     expected_calibration_error,
@@ -23,7 +24,7 @@ from reward.report import (
     pairwise_accuracy,
     wilson_interval,
 )
-from tests.conftest import kill_after_first_checkpoint
+from tests.conftest import assert_records_training_prompts, kill_after_first_checkpoint
 from tests.synthetic_preferences import reflects_and_asks, synthetic_preferences
 from tests.test_cli import ROOT, align
 
@@ -240,6 +241,8 @@ def test_run_directory_records_report_card_and_logs(tiny_reward_run):
     info = json.loads((run.path / "run.json").read_text())
     assert info["status"] == "completed" and info["recipe"] == "reward"
     assert len(info["data"]["train"]["sha256"]) == 64
+    trained_on = load_preference_pairs(info["data"]["train"]["source"])
+    assert_records_training_prompts(run.path, [pair["prompt"] for pair in trained_on])
     saved = json.loads((run.path / "metrics.json").read_text())
     assert saved["heldout"]["accuracy"] == metrics["heldout_accuracy"] and saved["log_history"]
     assert {"accuracy_ci95", "ece", "length_spearman", "length_pearson", "warnings"} <= set(saved["heldout"])

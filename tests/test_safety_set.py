@@ -9,13 +9,16 @@ refuse it by name.
 import json
 import re
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
-from align.schema import SAMPLE_DATA_DIR, DataError
+from align.schema import EVAL_SETS, SAMPLE_DATA_DIR, DataError
 from eval.classifiers import LABELLED_DIR
 from eval.prompt_sets import load_eval_prompts
 from eval.taxonomy import AT_RISK_KINDS, BENIGN_KINDS
+
+SFT_CONFIG = Path(__file__).resolve().parents[1] / "configs" / "sft.yaml"
 
 SAFETY = SAMPLE_DATA_DIR / "counseling" / "safety.jsonl"
 
@@ -77,3 +80,16 @@ def test_training_and_ranking_loaders_refuse_the_safety_set(loader, tmp_path, ca
         args = ["generate", "--model", "smollm2-135m-instruct", "--prompts", "sample:safety"]
         assert main([*args, "--db", str(tmp_path / "x.db")]) == 2
         assert "sample:safety" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("source", EVAL_SETS)
+def test_no_eval_set_is_ranked_or_fine_tuned_on(source, tmp_path, capsys):
+    """Rankings and SFT data become training data: every eval set is refused by name, before a model loads."""
+    from align.cli.main import main
+
+    db = tmp_path / "x.db"
+    assert main(["generate", "--model", "no-such-model", "--prompts", source, "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert source in err and "an eval set (align eval and align compare grade on it)" in err
+    assert main(["validate", "--config", str(SFT_CONFIG), f"data.train={source}"]) == 2
+    assert f"train: {source} is an eval set" in capsys.readouterr().err

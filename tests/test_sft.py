@@ -14,7 +14,8 @@ from safetensors.torch import load_file
 from align.cli.run import run_recipe
 from align.models import training_chat_template
 from align.schema import DataError
-from tests.conftest import build_tiny_tokenizer
+from sft.data import load_conversations
+from tests.conftest import assert_records_training_prompts, build_tiny_tokenizer
 
 TINY = [
     "train.max_steps=8",
@@ -56,6 +57,7 @@ def test_lora_sft_lowers_loss_trains_adapter_and_leaves_base_untouched(tiny_mode
     info = json.loads((run.path / "run.json").read_text())
     assert info["status"] == "completed" and info["base_model"]["spec"] == str(tiny_model_dir)
     assert info["data"]["train"]["sha256"] and info["versions"]["trl"].startswith("1.16")
+    assert_records_training_prompts(run.path, [r["messages"] for r in load_conversations(str(tiny_data["train"]))])
     saved = json.loads((run.path / "metrics.json").read_text())
     assert saved["eval_loss_before"] == metrics["eval_loss_before"] and saved["log_history"]
     assert "eval_loss_before" in (run.path / "README.md").read_text()

@@ -86,6 +86,13 @@ def test_demo_runs_then_skips_finished_stages(model_cache, monkeypatch, tmp_path
     assert "dpo, ppo against sft" in report and "data:image/png;base64," in report
     compared = json.loads((tmp_path / "compare" / "b1-dpo" / "compare.json").read_text())
     assert compared["paired_prompts"] == 4 and all("ci" in row for row in compared["metrics"])
+    for stage, runs in (("b1-dpo", 2), ("b2-ppo", 3)):  # dpo, sft; ppo, sft, reward: ranked from the ranking pool
+        gate = json.loads((tmp_path / "compare" / stage / "compare.json").read_text())["gate"]["b"]
+        trained_on = {row["key"]: row for row in gate["rows"]}["eval_prompts_trained_on"]
+        assert (
+            trained_on["passed"]
+            and trained_on["observed"] == f"eval prompts trained on 0/4 eval prompts ({runs} runs checked)"
+        )
 
     again = align("demo", "--config", str(tiny_demo), "--root", str(tmp_path), timeout=600)
     assert again.returncode == 0, again.stderr

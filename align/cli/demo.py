@@ -192,12 +192,12 @@ def queue_for_ranking(sft: RunDirectory, settings: dict[str, Any], root: Path, s
     from align.generation import SamplingSettings
     from align.schema import SAMPLE_DATA_DIR
     from annotate.export import import_written_rankings
-    from annotate.generate import generate_candidates, prompts_from_source
+    from annotate.generate import generate_candidates, ranking_prompts
     from annotate.store import RankingStore
 
     db = root / "preferences.db"
     store = RankingStore(str(db))
-    prompts = prompts_from_source(settings.get("prompts", "sample:test"))[: int(settings.get("max_prompts", 8))]
+    prompts = ranking_prompts(settings.get("prompts", "sample:validation"))[: int(settings.get("max_prompts", 8))]
     counts = generate_candidates(
         store,
         str(sft.path),

@@ -16,7 +16,11 @@ def register(commands: argparse._SubParsersAction) -> None:
         "with their provenance. Re-running adds nothing that is already stored.",
     )
     parser.add_argument("--model", action="append", required=True, help="run directory or model; repeat to mix")
-    parser.add_argument("--prompts", default="sample:test", help="conversation source (default: sample:test)")
+    parser.add_argument(
+        "--prompts",
+        default="sample:validation",
+        help="conversation source (default: sample:validation); eval sets (sample:test, sample:safety) are refused",
+    )
     parser.add_argument("--n", type=int, default=4, help="candidates per prompt and model (default: 4)")
     parser.add_argument("--max-new-tokens", type=int, default=160)
     parser.add_argument("--temperature", type=float, default=0.8)
@@ -30,13 +34,13 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def cmd_generate(args: argparse.Namespace) -> int:
     from align.generation import SamplingSettings
-    from annotate.generate import generate_candidates, prompts_from_source
+    from annotate.generate import generate_candidates, ranking_prompts
     from annotate.store import RankingStore
 
     if args.n < 1:
         raise ValueError("--n must be at least 1")
     store = RankingStore(args.db)
-    prompts = prompts_from_source(args.prompts)
+    prompts = ranking_prompts(args.prompts)
     settings = SamplingSettings(args.max_new_tokens, True, args.temperature, args.top_p)
     for model in args.model:
         counts = generate_candidates(

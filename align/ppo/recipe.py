@@ -20,6 +20,7 @@ from align.ppo.prompts import PromptDataSection, load_prompts, with_system_promp
 from align.preference_data import source_fingerprint
 from align.rewards import RewardSection
 from align.runs import RunDirectory
+from align.training_prompts import record_training_prompts
 
 log = logging.getLogger(__name__)
 
@@ -173,6 +174,7 @@ def run(config: ResolvedConfig, run: RunDirectory, resume_from: str | None = Non
     terms = RewardTerms(config.reward, scorer)
     if main:
         run.update_info(**provenance(model_section, resolved, scoring, data), world_size=accelerator.num_processes)
+        record_training_prompts(run.path, (prompt["prompt"] for prompt in train_prompts))
 
     def heldout(reference: bool, file: str) -> list[dict[str, Any]]:
         """Replies to the held-out prompts from the SFT model (reference) or the policy, saved to ``file``."""
