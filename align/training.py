@@ -46,6 +46,18 @@ def load_kwargs(model_section: ModelSection, peft: PeftSection) -> tuple[str, di
     return dtype, kwargs
 
 
+def reset_accelerator_state() -> None:
+    """Forget accelerate's process-wide state, so the next trainer in this process picks its own mixed precision.
+
+    accelerate keeps the first trainer's mixed precision for the whole process and refuses a later
+    trainer that asks for another. One process may run several (the test suite; a PPO or RLOO run
+    whose safety reward term first builds the reply-safety classifier in bf16).
+    """
+    from accelerate.state import AcceleratorState
+
+    AcceleratorState._reset_state()
+
+
 def load_policy(model_section: ModelSection, peft: PeftSection):
     """The causal LM to train and its tokenizer; a LoRA run's adapter is folded in first."""
     from align.models import load_causal_lm, load_tokenizer, resolve_model

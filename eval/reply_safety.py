@@ -261,6 +261,7 @@ def build(
     )
     from transformers.utils import logging as hf_logging
 
+    from align.training import reset_accelerator_state
     from eval.embeddings import encoder_version, model_dir
 
     folder = folder or classifier_dir(settings)
@@ -319,6 +320,7 @@ def build(
     )
     with torch.enable_grad():  # the first scorer to need it may be called under no_grad (a PPO rollout)
         result = trainer.train()
+    reset_accelerator_state()  # built inside another stage's process: leave it free to choose its own precision
     model = trainer.model.eval()
     model.save_pretrained(work, safe_serialization=True)
     tokenizer.save_pretrained(work)

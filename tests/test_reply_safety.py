@@ -139,6 +139,10 @@ def test_a_tiny_build_trains_chooses_thresholds_and_writes_a_whole_folder(tmp_pa
         "tokenizer_config.json",
     ]
     assert not list(tmp_path.glob(".*building")), "the working folder is renamed into place"
+    from accelerate.state import AcceleratorState
+
+    # Built inside another stage's process (a PPO safety term): its bf16 must not bind that stage's trainer.
+    assert not AcceleratorState._shared_state, "the build left accelerate's process-wide state set"
     meta = json.loads((folder / "meta.json").read_text())
     assert meta["split_sizes"] == {"train": 140, "validation": 30, "test": 30}
     assert set(meta["card"]) == {"validation", "test", "independent"} and meta["card"]["independent"]["rows"] == 10

@@ -494,9 +494,10 @@ class PPOResult:
 def make_accelerator(mixed_precision: str) -> Accelerator:
     """A fresh ``Accelerator`` (like transformers' TrainingArguments, one process may run several stages)."""
     from accelerate import Accelerator
-    from accelerate.state import AcceleratorState
 
-    AcceleratorState._reset_state()
+    from align.training import reset_accelerator_state
+
+    reset_accelerator_state()
     return Accelerator(mixed_precision=mixed_precision, cpu=not torch.cuda.is_available())
 
 
