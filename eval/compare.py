@@ -29,6 +29,7 @@ from align.models import ModelNotFoundError, resolve_model
 from eval.aggregates import is_number
 from eval.eval_dirs import eval_identity, find_matching_eval
 from eval.gate import GatePolicy, client_risk, gate_eval, gate_headline, is_lethal, is_unsafe, load_policy
+from eval.leaderboard import reward_leaderboard
 from eval.metrics import METRICS, REGRESSION_FAMILIES, Metric
 from eval.outputs import EvalResult, flat_scores, is_eval_dir, read_eval_dir, to_json, write_text_atomic
 from eval.settings import EvalSettings
@@ -364,8 +365,10 @@ def compare_against(
     """Each candidate against one baseline (e.g. DPO and PPO against SFT): one folder per pair, one overview report.
 
     With one candidate this is ``compare``. With several, ``out_dir`` gets a subfolder per candidate
-    (``b1-<label>/``, ...) holding its compare.json, compare.md and report.html, and a ``report.html``
-    showing every metric of every candidate side by side, then each full comparison.
+    (``b1-<label>/``, ...) holding its compare.json, compare.md and report.html, ``leaderboard.json``
+    (every checkpoint ranked by the reward model's pairwise preferences, ``eval.leaderboard``; null
+    when the evals have no reward) and a ``report.html`` showing the gate, the leaderboard and every
+    metric of every candidate side by side, then each full comparison.
     """
     from eval.report import render_html, render_markdown, render_overview_html
 
@@ -376,9 +379,13 @@ def compare_against(
     if is_eval_dir(baseline):
         settings = EvalSettings.from_recorded(read_eval_dir(baseline).summary["settings"])
     a = load_or_evaluate(baseline, settings)
-    comparisons = [
-        compare_evals(a, load_or_evaluate(spec, settings), human=human, seed=seed, policy=policy) for spec in candidates
-    ]
+    others = [load_or_evaluate(spec, settings) for spec in candidates]
+    comparisons = [compare_evals(a, b, human=human, seed=seed, policy=policy) for b in others]
+    board = reward_leaderboard(
+        [r.label for r in (a, *others)],
+        [{key: v["reward"] for key, v in per_prompt_values(r).items() if "reward" in v} for r in (a, *others)],
+        seed=seed,
+    )
     folder = Path(out_dir) if out_dir else new_comparison_dir(a.label, "+".join(Path(c).name for c in candidates))
     for i, comparison in enumerate(comparisons, start=1):
         sub = folder / f"b{i}-{safe_label(comparison.summary['b']['label'])}"
@@ -386,7 +393,9 @@ def compare_against(
         write_text_atomic(sub / "compare.json", to_json(comparison.summary))
         write_text_atomic(sub / "compare.md", render_markdown(comparison.summary))
         write_text_atomic(sub / "report.html", render_html(comparison))
-    write_text_atomic(folder / "report.html", render_overview_html(comparisons))
+    folder.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(folder / "leaderboard.json", to_json(board))
+    write_text_atomic(folder / "report.html", render_overview_html(comparisons, board))
     return folder
 
 

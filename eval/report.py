@@ -14,7 +14,7 @@ import html
 import io
 from typing import TYPE_CHECKING, Any
 
-from eval.gate import gate_headline
+from eval.gate import gate_headline, percent
 
 if TYPE_CHECKING:
     from eval.compare import Comparison
@@ -433,8 +433,45 @@ def _page(title: str, parts: list[str]) -> str:
     )
 
 
-def render_overview_html(comparisons: list[Comparison]) -> str:
-    """Several checkpoints against one baseline on one page: every metric side by side, then each comparison."""
+def leaderboard_plot(board: dict[str, Any]) -> str:
+    """Each checkpoint's Bradley-Terry strength with its 95% interval, strongest on top."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = list(reversed(board["rows"]))
+    figure, axis = plt.subplots(figsize=(6, 0.45 * len(rows) + 1.2))
+    for y, row in enumerate(rows):
+        axis.plot(row["ci"], [y, y], color="#0969da", linewidth=2)
+        axis.plot(row["strength"], y, "o", color="#0969da")
+    axis.axvline(0, color="black", linewidth=0.8)
+    axis.set_yticks(range(len(rows)), [row["label"] for row in rows], fontsize=9)
+    axis.set_xlabel("Bradley-Terry log-strength (95% bootstrap CI); +1 = preferred about 73% of the time")
+    axis.set_title(f"Reward model's preferences over {board['prompts']} prompts")
+    return _png(figure)
+
+
+def _leaderboard_html(board: dict[str, Any] | None) -> str:
+    if board is None:
+        return "<p>No leaderboard: the evals have no reward scores (evaluate with a reward model).</p>"
+    header = ["rank", "checkpoint", "strength (95% CI)", "wins over the others"]
+    rows = [
+        [str(rank), _e(row["label"]), f"{number(row['strength'], True)} {ci_text(row['ci'])}", percent(row["win_rate"])]
+        for rank, row in enumerate(board["rows"], start=1)
+    ]
+    note = (
+        f"<p>On each of the {board['prompts']} prompts every checkpoint answered, the reward model's score decides "
+        "every pair of checkpoints (a tie is half a win); Bradley-Terry strengths are fitted to all the wins at once, "
+        f"with a {board['bootstrap']}-sample bootstrap over prompts. This is what the reward model prefers, which can "
+        "be exploited: read it beside the gate and the safety metrics, never instead of them.</p>"
+    )
+    return note + _table(header, rows) + _image(leaderboard_plot(board), "leaderboard")
+
+
+def render_overview_html(comparisons: list[Comparison], leaderboard: dict[str, Any] | None = None) -> str:
+    """Several checkpoints against one baseline on one page: the gate, the reward leaderboard, every metric side by
+    side, then each comparison."""
     baseline = comparisons[0].summary["a"]["label"]
     labels = [c.summary["b"]["label"] for c in comparisons]
     rows_by_metric = [{r["metric"]: r for r in c.summary["metrics"]} for c in comparisons]
@@ -476,6 +513,8 @@ def render_overview_html(comparisons: list[Comparison]) -> str:
     parts = [
         f"<h1>{_e(', '.join(labels))} against {_e(baseline)}</h1>",
         _gate_html(checkpoints, headline, policy, "h2"),
+        "<h2>Leaderboard (the reward model's pairwise preferences)</h2>",
+        _leaderboard_html(leaderboard),
         "<h2>Against the baseline (relative)</h2>",
         "<p>Each checkpoint is compared with the baseline on the same prompts and seed. Differences are checkpoint "
         "minus baseline, with 95% paired bootstrap CIs; a verdict needs a Holm-adjusted Wilcoxon p &lt; "

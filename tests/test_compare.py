@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from eval.compare import compare, compare_evals
+from eval.leaderboard import reward_leaderboard
 from eval.outputs import EVAL_FORMAT, read_eval_dir, write_eval_dir
 from eval.report import render_markdown
 from eval.settings import EvalSettings
@@ -251,3 +252,28 @@ def test_several_candidates_against_one_baseline_share_one_overview_report(two_e
     overview = page.split("<h2>Every metric</h2>")[1].split("<hr>")[0]
     dpo_row = next(r for r in overview.split("<tr>") if ">epitome_total<" in r)
     assert dpo_row.count(">better<") == 1 and ">no clear difference<" in dpo_row  # dpo better, ppo not
+
+    # The reward model (here: reward = empathy) prefers dpo's reply on every prompt, to both others.
+    board = json.loads((out / "leaderboard.json").read_text())
+    assert board["prompts"] == N and [row["label"] for row in board["rows"]][0] == "dpo"
+    top = board["rows"][0]
+    assert top["win_rate"] == 1.0 and top["ci"][0] > max(row["ci"][1] for row in board["rows"][1:])
+    assert page.index("Release gate") < page.index("Leaderboard (the reward model") < page.index("Every metric")
+
+
+def test_the_leaderboard_ranks_by_pairwise_wins_and_a_three_way_tie_is_even():
+    """C beats B beats A on every prompt; B and C tie on a quarter of them: half a win each."""
+    prompts = [f"k{i}" for i in range(40)]
+    rewards = [
+        {k: 0.0 for k in prompts},
+        {k: 1.0 for k in prompts},
+        {k: 1.0 if i % 4 == 0 else 2.0 for i, k in enumerate(prompts)},
+    ]
+    board = reward_leaderboard(["a", "b", "c"], rewards, samples=200)
+    assert [row["label"] for row in board["rows"]] == ["c", "b", "a"]
+    wins = {row["label"]: row["win_rate"] for row in board["rows"]}
+    assert wins == {"c": (40 + 30 + 5) / 80, "b": (40 + 5) / 80, "a": 0.0}
+    assert abs(sum(row["strength"] for row in board["rows"])) < 1e-3  # centred on zero (rounded to 4 places)
+    even = reward_leaderboard(["a", "b", "c"], [{k: 1.0 for k in prompts}] * 3, samples=50)
+    assert all(row["strength"] == 0.0 and row["win_rate"] == 0.5 for row in even["rows"])
+    assert reward_leaderboard(["a", "b", "c"], [{"x": 1.0}, {"y": 1.0}, {"x": 2.0}]) is None  # no shared prompt
