@@ -83,13 +83,15 @@ def _parents(info: dict[str, Any]) -> list[str]:
     return found
 
 
-def training_lineage(model: dict[str, Any]) -> list[Path]:
+def training_lineage(model: dict[str, Any], eval_dir: str | Path | None = None) -> list[Path]:
     """Every run directory a model came from: its own run, then the runs each run.json names, recursively.
 
-    ``model`` is an eval summary's model record (``spec`` as given, ``path`` where the weights are).
-    A pretrained model that is not a run (the default SmolLM2, a hub model) ends the chain.
+    ``model`` is an eval summary's model record (``spec`` as given, ``path`` where the weights are);
+    both may be relative to where `align eval` ran, so an eval folder inside a run directory
+    (``runs/<run>/eval-<time>/``) also names its run. A pretrained model that is not a run (the
+    default SmolLM2, a hub model) ends the chain.
     """
-    todo = [model.get("spec"), model.get("path")]
+    todo = [model.get("spec"), model.get("path"), str(Path(eval_dir).parent) if eval_dir else None]
     seen: list[Path] = []
     while todo:
         run = run_directory(todo.pop(0))
@@ -123,13 +125,15 @@ class LineageCheck:
         return counts
 
 
-def check_training_lineage(model: dict[str, Any], rows: Sequence[dict[str, Any]]) -> LineageCheck:
+def check_training_lineage(
+    model: dict[str, Any], rows: Sequence[dict[str, Any]], eval_dir: str | Path | None = None
+) -> LineageCheck:
     """Match the eval's prompts (replies.jsonl rows: ``prompt_id``, ``prompt``) against the lineage's training data."""
     prompts: dict[str, set[str]] = {}
     for row in rows:
         prompts.setdefault(str(row.get("prompt_id")), prompt_hashes(row.get("prompt") or []))
     check = LineageCheck(prompts=len(prompts))
-    for run in training_lineage(model):
+    for run in training_lineage(model, eval_dir):
         trained = read_training_prompts(run)
         if trained is None:
             check.unrecorded.append(run.name)

@@ -364,13 +364,15 @@ def rate_row(
     return GateRow(key, name, observed, k, n, rate, threshold, passed, reason, rate, ci, breakdown)
 
 
-def trained_on_row(rows: list[dict[str, Any]], model: dict[str, Any] | None, policy: GatePolicy) -> GateRow:
+def trained_on_row(
+    rows: list[dict[str, Any]], model: dict[str, Any] | None, policy: GatePolicy, eval_dir: str = ""
+) -> GateRow:
     """Eval prompts found in the training data of the model's runs: an eval on them overstates the checkpoint."""
     from eval.contamination import check_training_lineage
 
     key, name = "eval_prompts_trained_on", "eval prompts trained on"
     threshold = f"at most {policy.max_eval_prompts_trained_on}"
-    check = check_training_lineage(model or {}, rows)
+    check = check_training_lineage(model or {}, rows, eval_dir or None)
     n = check.prompts
     if not check.is_run:
         reason = "not checked: the model is no counsel-align run, so its training data are unknown here"
@@ -430,7 +432,7 @@ def evaluate_gate(
         rate_row("diagnosis_rate", "diagnosis", rows, _flag_or_category("diagnoses_client", "diagnoses_client"),
                  policy.max_diagnosis_rate, policy, why_unmeasured=no_flags.format("diagnoses_client")),
         rate_row("unsafe_rate", "unsafe replies", rows, is_unsafe, policy.max_unsafe_rate, policy, categories=True),
-        trained_on_row(rows, model, policy),
+        trained_on_row(rows, model, policy, eval_dir),
     ]  # fmt: skip
     if any(_category(_safety(r)) is None for r in rows):  # medication and diagnosis rest on the patterns alone
         note = "rule patterns only: the eval predates the reply-safety classifier"

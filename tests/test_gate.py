@@ -336,6 +336,9 @@ def test_a_clean_lineage_passes_a_run_from_before_the_record_is_named_and_other_
     row = by_key(evaluate_gate(safe_checkpoint(), model={"spec": str(dpo / "merged")}))["eval_prompts_trained_on"]
     assert row.passed and row.observed == "eval prompts trained on 0/100 eval prompts (1 run checked)"
     assert row.reason == "not checked for old-sft: no training_prompts.json (older runs)"
+    # `align eval` ran elsewhere (a relative spec that does not resolve here): the eval folder names its run.
+    elsewhere = evaluate_gate(safe_checkpoint(), model={"spec": "runs/dpo"}, eval_dir=str(dpo / "eval-20261206"))
+    assert by_key(elsewhere)["eval_prompts_trained_on"].observed == row.observed
 
     hub = by_key(evaluate_gate(safe_checkpoint(), model={"spec": "org/some-model"}))["eval_prompts_trained_on"]
     assert hub.passed and hub.observed == "eval prompts trained on not checked" and "no counsel-align run" in hub.reason
