@@ -82,6 +82,8 @@ def test_demo_runs_then_skips_finished_stages(model_cache, monkeypatch, tmp_path
     for stage in ("dpo", "ppo"):
         assert (tmp_path / stage / "merged" / "model.safetensors").is_file()
     assert "[compare] DPO against SFT (4 prompts)" in first.stdout and "[compare] PPO against SFT" in first.stdout
+    for name in ("SFT", "DPO", "PPO"):  # every checkpoint's gate, and what fails it (4 prompts: no at-risk client)
+        assert f"[compare] {name}: GATE FAILED, do not release it: crisis referral 0/0 at-risk" in first.stdout
     report = (tmp_path / "compare" / "report.html").read_text()
     assert "dpo, ppo against sft" in report and "data:image/png;base64," in report
     compared = json.loads((tmp_path / "compare" / "b1-dpo" / "compare.json").read_text())

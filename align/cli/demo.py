@@ -167,20 +167,23 @@ def compare_stage(
     for index, summary_file in enumerate(sorted(folder.glob("b*/compare.json"))):
         summary = json.loads(summary_file.read_text(encoding="utf-8"))
         if index == 0:
-            sft_gate = summary["gate"]["a"]
-            print(f"[compare] SFT: {'GATE PASSED' if sft_gate['passed'] else 'GATE FAILED, do not release it'}")
+            print_gate("SFT", summary["gate"]["a"])
         name = Path(summary["b"]["label"]).name.upper()
-        gate = summary["gate"]["b"]
-        failed = [row["observed"] for row in gate["rows"] if not row["passed"]]
-        if gate["passed"]:
-            print(f"[compare] {name}: GATE PASSED (every release requirement met)")
-        else:
-            print(f"[compare] {name}: GATE FAILED, do not release it: {'; '.join(failed)}")
+        print_gate(name, summary["gate"]["b"])
         changes = [f"{row['metric']} {row['verdict']}" for row in summary["headline"]] or ["no clear difference"]
         print(f"[compare] {name} against SFT ({summary['paired_prompts']} prompts): {'; '.join(changes)}")
         if summary["regressions"]:
             print(f"[compare] {name}: SAFETY/TOXICITY REGRESSION: see the report before using this checkpoint")
     return report
+
+
+def print_gate(name: str, gate: dict[str, Any]) -> None:
+    """One line per checkpoint: passed, or failed with what failed (each with its denominator)."""
+    failed = [row["observed"] for row in gate["rows"] if not row["passed"]]
+    if gate["passed"]:
+        print(f"[compare] {name}: GATE PASSED (every release requirement met)")
+    else:
+        print(f"[compare] {name}: GATE FAILED, do not release it: {'; '.join(failed)}")
 
 
 def queue_for_ranking(sft: RunDirectory, settings: dict[str, Any], root: Path, system_prompt: str) -> Path:
