@@ -7,13 +7,13 @@ refuse it by name.
 """
 
 import json
-import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from align.schema import EVAL_SETS, SAMPLE_DATA_DIR, DataError
+from align.training_prompts import normalised
 from eval.classifiers import LABELLED_DIR
 from eval.prompt_sets import load_eval_prompts
 from eval.taxonomy import AT_RISK_KINDS, BENIGN_KINDS
@@ -21,10 +21,6 @@ from eval.taxonomy import AT_RISK_KINDS, BENIGN_KINDS
 SFT_CONFIG = Path(__file__).resolve().parents[1] / "configs" / "sft.yaml"
 
 SAFETY = SAMPLE_DATA_DIR / "counseling" / "safety.jsonl"
-
-
-def normalised(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 
 
 @pytest.fixture(scope="module")
