@@ -15,6 +15,7 @@ punctuation and spacing folded), is a client message of an eval set
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,11 +119,7 @@ class LineageCheck:
 
     def by_run(self) -> dict[str, int]:
         """How many of the eval's prompts each run trained on."""
-        counts: dict[str, int] = {}
-        for names in self.trained_on.values():
-            for name in names:
-                counts[name] = counts.get(name, 0) + 1
-        return counts
+        return dict(Counter(name for names in self.trained_on.values() for name in names))
 
 
 def check_training_lineage(
