@@ -393,8 +393,7 @@ def compare_against(
         write_text_atomic(sub / "compare.json", to_json(comparison.summary))
         write_text_atomic(sub / "compare.md", render_markdown(comparison.summary))
         write_text_atomic(sub / "report.html", render_html(comparison))
-    folder.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(folder / "leaderboard.json", to_json(board))
+    write_text_atomic(folder / "leaderboard.json", to_json(board))  # folder exists: its subfolders were made
     write_text_atomic(folder / "report.html", render_overview_html(comparisons, board))
     return folder
 
