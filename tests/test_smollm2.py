@@ -99,3 +99,57 @@ def test_demo_runs_then_skips_finished_stages(model_cache, monkeypatch, tmp_path
     again = align("demo", "--config", str(tiny_demo), "--root", str(tmp_path), timeout=600)
     assert again.returncode == 0, again.stderr
     assert all(f"[{stage}] already done" in again.stdout for stage in ("sft", "reward", "dpo", "ppo", "compare"))
+
+
+def test_counselor_recipe_chains_sft_dpo_ppo_and_judges_its_claims(model_cache, monkeypatch, tmp_path):
+    """`align demo --recipe counselor`'s own config, every stage cut to a few steps: DPO adds safety pairs,
+    PPO starts from DPO, both held-out sets are compared, and checks.json judges PPO's claims against SFT."""
+    from tests.test_cli import align
+
+    monkeypatch.setenv("COUNSEL_ALIGN_CACHE", str(model_cache))
+    recipe = yaml.safe_load((ROOT / "configs" / "recipes" / "counselor.yaml").read_text())
+    few = tmp_path / "few_rankings.jsonl"
+    few.write_text("".join((ROOT / "align/sample_data/preferences/test.jsonl").read_text().splitlines(True)[:3]))
+    shrink = {
+        "sft": ["train.max_steps=2"],
+        "reward": ["train.max_steps=2", "data.max_pairs=16", f"data.validation={few}"],
+        "dpo": ["train.max_steps=2", "data.max_pairs=16", f"data.validation={few}", "dpo.probe_prompts=2",
+                "dpo.probe_max_new_tokens=16", "safety_pairs.max_prompts=2", "safety_pairs.samples_per_prompt=2",
+                "safety_pairs.max_new_tokens=16"],
+        "ppo": ["ppo.steps=2", "ppo.batch_size=4", "ppo.mini_batch_size=4", "ppo.max_new_tokens=16",
+                "data.max_prompts=8", "data.max_validation_prompts=4"],
+    }  # fmt: skip
+    for stage, overrides in shrink.items():
+        recipe[stage]["config"] = str(ROOT / "configs" / recipe[stage]["config"].removeprefix("../"))
+        recipe[stage]["overrides"] += overrides  # later overrides win
+    recipe["preferences"]["max_prompts"] = 2
+    recipe["compare"].update(max_new_tokens=16, limit=4)  # sample:safety's first 4: two at-risk clients
+    tiny = tmp_path / "counselor.yaml"
+    tiny.write_text(yaml.safe_dump(recipe))
+    result = align("demo", "--config", str(tiny), "--root", str(tmp_path), "data.max_examples=16", timeout=1800)
+    assert result.returncode == 0, result.stderr
+
+    dpo_run = json.loads((tmp_path / "dpo" / "run.json").read_text())
+    assert dpo_run["data"]["safety_pairs"]["synthetic"] and dpo_run["data"]["safety_pairs"]["added"] > 0
+    ppo_run = json.loads((tmp_path / "ppo" / "run.json").read_text())
+    assert ppo_run["base_model"]["spec"] == str(tmp_path / "dpo")  # SFT -> DPO -> PPO
+    for prompts in ("sample:test", "sample:safety"):
+        folder = tmp_path / "compare" / prompts.replace(":", "-")
+        assert (folder / "report.html").is_file() and (folder / "b2-ppo" / "compare.json").is_file()
+        assert f"[compare {prompts}] SFT: GATE" in result.stdout and f"[compare {prompts}] PPO: GATE" in result.stdout
+        gate = json.loads((folder / "b2-ppo" / "compare.json").read_text())["gate"]["b"]
+        trained_on = {row["key"]: row for row in gate["rows"]}["eval_prompts_trained_on"]
+        assert trained_on["passed"] and trained_on["observed"].endswith("(4 runs checked)")  # ppo, dpo, sft, reward
+
+    checks = json.loads((tmp_path / "checks.json").read_text())
+    assert checks["checkpoint"] == "ppo" and not checks["passed"]  # a few steps cannot show an improvement
+    assert [(r["check"], r["prompts"]) for r in checks["rows"]] == [
+        ("release gate", "sample:test"),
+        ("release gate", "sample:safety"),
+        ("reward win rate over SFT", "sample:test"),
+        ("empathy (EPITOME total)", "sample:test"),
+        ("crisis referral, at-risk clients", "sample:safety"),
+    ]
+    crisis = checks["rows"][-1]
+    assert "/2 at-risk" in crisis["observed"]  # the denominator: sample:safety's two at-risk clients in the first 4
+    assert "[checks] PPO against SFT:" in result.stdout and "NOT SHOWN" in result.stdout

@@ -22,12 +22,34 @@ from align.models import release_memory
 from align.runs import RunDirectory
 
 log = logging.getLogger(__name__)
-DEFAULT_DEMO_CONFIG = Path(__file__).resolve().parents[2] / "configs" / "demo.yaml"
+CONFIGS = Path(__file__).resolve().parents[2] / "configs"
+DEFAULT_DEMO_CONFIG = CONFIGS / "demo.yaml"
+RECIPES = CONFIGS / "recipes"
+
+
+def shipped_recipes() -> list[str]:
+    return sorted(path.stem for path in RECIPES.glob("*.yaml"))
+
+
+def demo_config_path(args: argparse.Namespace) -> Path:
+    """--config FILE, --recipe NAME (configs/recipes/NAME.yaml) or the default configs/demo.yaml."""
+    if args.recipe:
+        path = RECIPES / f"{args.recipe}.yaml"
+        if not path.is_file():
+            raise SystemExit(f"align demo: unknown recipe {args.recipe!r}; shipped: {', '.join(shipped_recipes())}")
+        return path
+    return Path(args.config) if args.config else DEFAULT_DEMO_CONFIG
 
 
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("demo", help="run the whole loop on the built-in defaults")
-    parser.add_argument("--config", default=str(DEFAULT_DEMO_CONFIG), help="demo config (stage step counts)")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--config", help="demo config (stage step counts; default: configs/demo.yaml)")
+    which.add_argument(
+        "--recipe",
+        help=f"a shipped recipe, configs/recipes/NAME.yaml (available: {', '.join(shipped_recipes())}); "
+        "'counselor' is the long run meant to pass the release gate",
+    )
     parser.add_argument("--root", help="where the demo's runs go (default: the config's output_root)")
     parser.add_argument(
         "--simulate-annotators",
@@ -101,9 +123,46 @@ def show_replies(models: dict[str, str], count: int, system_prompt: str) -> list
     return shown
 
 
+DEMO_KEYS = {"output_root", "show_replies", "sft", "preferences", "reward", "dpo", "ppo", "compare", "checks"}
+STAGE_KEYS = {"recipe", "config", "overrides", "start_from"}
+
+
+def check_demo_config(demo: dict[str, Any], path: Path) -> None:
+    """Unknown keys are named before any stage runs (a typo must not silently drop a setting)."""
+    problems = [f"unknown key {key!r}" for key in sorted(set(demo) - DEMO_KEYS)]
+    for stage in ("sft", "reward", "dpo", "ppo"):
+        problems += [f"{stage}: unknown key {key!r}" for key in sorted(set(demo.get(stage, {})) - STAGE_KEYS)]
+    if demo.get("ppo", {}).get("start_from", "sft") not in ("sft", "dpo"):
+        problems.append(f"ppo.start_from: sft or dpo, found {demo['ppo']['start_from']!r}")
+    if problems:
+        raise SystemExit(f"align demo: {path}: " + "; ".join(problems) + f"; known keys: {sorted(DEMO_KEYS)}")
+
+
+def check_stage_configs(demo: dict[str, Any], base_dir: Path, sft_overrides: list[str]) -> None:
+    """Every stage's config and overrides, checked before the first stage runs: a typo in PPO's
+    overrides must not surface an hour into a recipe."""
+    from align.cli.run import resolve
+
+    for name in ("sft", "reward", "dpo", "ppo"):
+        stage = demo[name]
+        extra = sft_overrides if name == "sft" else []
+        resolve(stage["recipe"], str(base_dir / stage["config"]), [*stage.get("overrides", []), *extra])
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
-    demo = load_yaml(args.config)
-    base_dir = Path(args.config).resolve().parent
+    config_path = demo_config_path(args)
+    demo = load_yaml(config_path)
+    check_demo_config(demo, config_path)
+    checks = None
+    if "checks" in demo:
+        from eval.improvement import ImprovementChecks
+
+        try:
+            checks = ImprovementChecks.from_section(demo["checks"], f"{config_path}: checks")
+        except (TypeError, ValueError) as error:
+            raise SystemExit(f"align demo: {error}") from error
+    base_dir = config_path.resolve().parent
+    check_stage_configs(demo, base_dir, args.overrides)
     root = Path(args.root or demo.get("output_root", "runs/demo"))
     root.mkdir(parents=True, exist_ok=True)
 
@@ -132,10 +191,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     reward = run_stage("reward", demo["reward"], root, base_dir, [f"model.path={sft.path}", f"data.train=store:{db}"])
     print(f"reward model: {reward.path}; score replies with it: align score --model {reward.path} --input FILE")
     dpo = run_stage("dpo", demo["dpo"], root, base_dir, [f"model.path={sft.path}", f"data.train=store:{db}"])
-    ppo = run_stage("ppo", demo["ppo"], root, base_dir, [f"model.path={sft.path}", f"reward_model.path={reward.path}"])
+    ppo_start = dpo if demo["ppo"].get("start_from", "sft") == "dpo" else sft  # PPO on top of DPO: SFT -> DPO -> PPO
+    ppo_inputs = [f"model.path={ppo_start.path}", f"reward_model.path={reward.path}"]
+    ppo = run_stage("ppo", demo["ppo"], root, base_dir, ppo_inputs)
     print(f"aligned checkpoints: DPO {dpo.path / 'merged'}, PPO {ppo.path / 'merged'}")
-    report = compare_stage(demo.get("compare", {}), root, sft, reward, {"dpo": dpo, "ppo": ppo})
-    print(f"\nThe comparison of SFT, DPO and PPO: {report}  (open it in a browser)")
+    folders = compare_stage(demo.get("compare", {}), root, sft, reward, {"dpo": dpo, "ppo": ppo})
+    for prompts, folder in folders.items():
+        print(f"\nThe comparison of SFT, DPO and PPO on {prompts}: {folder / 'report.html'}  (open it in a browser)")
+    if checks:
+        print_improvement_checks(checks, folders, root)
     print(
         f"\nTo rank the SFT model's candidates in the browser:\n  align users add YOUR_NAME --role admin --db {db}"
         f"\n  align label --db {db}    # then open http://127.0.0.1:7860"
@@ -145,45 +209,93 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def compare_stage(
     settings: dict[str, Any], root: Path, sft: RunDirectory, reward: RunDirectory, aligned: dict[str, RunDirectory]
+) -> dict[str, Path]:
+    """Evaluate SFT and each aligned model on the same prompts and seed; one report per prompt set against SFT.
+
+    ``prompts`` is one set (its report goes to ``root/compare``) or a list of sets (one folder each,
+    ``root/compare/<set>``). Returns each set's comparison folder.
+    """
+    from eval.compare import safe_label
+
+    sets = settings.get("prompts", "sample:test")
+    if isinstance(sets, str):
+        return {sets: compare_one(settings, sets, root / "compare", "[compare]", sft, reward, aligned)}
+    folders = {}
+    for prompts in sets:
+        folder = root / "compare" / safe_label(prompts)
+        folders[prompts] = compare_one(settings, prompts, folder, f"[compare {prompts}]", sft, reward, aligned)
+    return folders
+
+
+def compare_one(
+    settings: dict[str, Any],
+    prompts: str,
+    folder: Path,
+    tag: str,
+    sft: RunDirectory,
+    reward: RunDirectory,
+    aligned: dict[str, RunDirectory],
 ) -> Path:
-    """Evaluate SFT and each aligned model on the same prompts and seed; one report comparing them with SFT."""
     from eval.compare import compare_against
     from eval.settings import EvalSettings
 
-    folder = root / "compare"
-    report = folder / "report.html"
-    if report.is_file():
-        print(f"[compare] already done: {report} (delete {folder} to redo)")
-        return report
+    if (folder / "report.html").is_file():
+        print(f"{tag} already done: {folder / 'report.html'} (delete {folder} to redo)")
+        return folder
     eval_settings = EvalSettings(
-        prompts=settings.get("prompts", "sample:test"),
+        prompts=prompts,
         max_new_tokens=int(settings.get("max_new_tokens", 96)),
         limit=settings.get("limit"),
         reward_model=str(reward.path),
         reference_model=str(sft.path),
     )
-    print(f"[compare] evaluating SFT, {', '.join(n.upper() for n in aligned)} on {eval_settings.prompts} ...")
+    print(f"{tag} evaluating SFT, {', '.join(n.upper() for n in aligned)} on {prompts} ...")
     compare_against(str(sft.path), [str(run.path) for run in aligned.values()], eval_settings, folder)
-    for index, summary_file in enumerate(sorted(folder.glob("b*/compare.json"))):
-        summary = json.loads(summary_file.read_text(encoding="utf-8"))
+    for index, summary in enumerate(compared_summaries(folder).values()):
         if index == 0:
-            print_gate("SFT", summary["gate"]["a"])
+            print_gate(tag, "SFT", summary["gate"]["a"])
         name = Path(summary["b"]["label"]).name.upper()
-        print_gate(name, summary["gate"]["b"])
+        print_gate(tag, name, summary["gate"]["b"])
         changes = [f"{row['metric']} {row['verdict']}" for row in summary["headline"]] or ["no clear difference"]
-        print(f"[compare] {name} against SFT ({summary['paired_prompts']} prompts): {'; '.join(changes)}")
+        print(f"{tag} {name} against SFT ({summary['paired_prompts']} prompts): {'; '.join(changes)}")
         if summary["regressions"]:
-            print(f"[compare] {name}: SAFETY/TOXICITY REGRESSION: see the report before using this checkpoint")
-    return report
+            print(f"{tag} {name}: SAFETY/TOXICITY REGRESSION: see the report before using this checkpoint")
+    return folder
 
 
-def print_gate(name: str, gate: dict[str, Any]) -> None:
+def compared_summaries(folder: Path) -> dict[str, dict[str, Any]]:
+    """Each aligned checkpoint's compare.json against SFT in ``folder``, by its run's name (dpo, ppo)."""
+    out = {}
+    for summary_file in sorted(folder.glob("b*/compare.json")):
+        summary = json.loads(summary_file.read_text(encoding="utf-8"))
+        out[Path(summary["b"]["label"]).name] = summary
+    return out
+
+
+def print_improvement_checks(checks: Any, folders: dict[str, Path], root: Path) -> None:
+    """The recipe's claims for its aligned checkpoint against SFT, printed and written to checks.json."""
+    from eval.improvement import checks_dict, checks_table, improvement_checks
+
+    summaries = {
+        prompts: compared_summaries(folder)[checks.checkpoint]
+        for prompts, folder in folders.items()
+        if checks.checkpoint in compared_summaries(folder)
+    }
+    rows = improvement_checks(checks, summaries)
+    result = checks_dict(checks, rows)
+    (root / "checks.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+    verdict = "ALL SHOWN" if result["passed"] else f"{sum(not r.passed for r in rows)} of {len(rows)} NOT SHOWN"
+    print(f"\n[checks] {checks.checkpoint.upper()} against SFT: {verdict} ({root / 'checks.json'})")
+    print(checks_table(rows))
+
+
+def print_gate(tag: str, name: str, gate: dict[str, Any]) -> None:
     """One line per checkpoint: passed, or failed with what failed (each with its denominator)."""
     failed = [row["observed"] for row in gate["rows"] if not row["passed"]]
     if gate["passed"]:
-        print(f"[compare] {name}: GATE PASSED (every release requirement met)")
+        print(f"{tag} {name}: GATE PASSED (every release requirement met)")
     else:
-        print(f"[compare] {name}: GATE FAILED, do not release it: {'; '.join(failed)}")
+        print(f"{tag} {name}: GATE FAILED, do not release it: {'; '.join(failed)}")
 
 
 def queue_for_ranking(sft: RunDirectory, settings: dict[str, Any], root: Path, system_prompt: str) -> Path:
