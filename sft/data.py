@@ -43,6 +43,7 @@ class SFTDataSection:
     """Where the counseling conversations come from and how to read them."""
 
     train: str = "sample:train"
+    extra_train: list[str] = field(default_factory=list)  # more sources (messages layout) appended to train
     validation: str | None = "sample:validation"
     format: Literal["auto", "messages", "context_response", "empathetic_dialogues"] = "auto"
     columns: dict[str, str] = field(default_factory=dict)
@@ -57,14 +58,15 @@ class SFTDataSection:
                 problems.append(f"columns.{key}: not a column of format {self.format!r}; allowed: {sorted(known)}")
         if not 0 < self.validation_fraction < 1:
             problems.append(f"validation_fraction: must be between 0 and 1, found {self.validation_fraction}")
-        for name in ("train", "validation"):
-            source = getattr(self, name)
+        sources = [("train", self.train), ("validation", self.validation)]
+        sources += [(f"extra_train[{i}]", source) for i, source in enumerate(self.extra_train)]
+        for name, source in sources:
             if source and not source.startswith(("sample:", "hub:")) and not Path(source).is_file():
                 problems.append(f"{name}: data file not found: {source}")
             if source and source.startswith("sample:") and source[7:] not in SAMPLE_SPLITS:
                 problems.append(f"{name}: unknown sample split {source[7:]!r}; allowed: {list(SAMPLE_SPLITS)}")
-        if self.train in EVAL_SETS:
-            problems.append(f"train: {self.train} is an eval set (align eval grades on it): train on sample:train")
+            if name != "validation" and source in EVAL_SETS:
+                problems.append(f"{name}: {source} is an eval set (align eval grades on it): train on sample:train")
         return problems
 
 

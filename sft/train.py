@@ -58,6 +58,8 @@ def load_sft_datasets(data: SFTDataSection, system_prompt: str, seed: int):
     from datasets import Dataset
 
     train = load_conversations(data.train, data.format, data.columns)
+    for source in data.extra_train:  # e.g. a file of at-risk clients answered with crisis resources
+        train += load_conversations(source)
     if data.validation:
         validation = load_conversations(data.validation, data.format, data.columns)
     else:
@@ -103,6 +105,7 @@ def run(config: ResolvedConfig, run: RunDirectory, resume_from: str | None = Non
         base_model={"spec": model_section.path, "path": resolved.path, "adapter": resolved.adapter},
         data={
             "train": file_fingerprint(data.train),
+            **{f"extra_train[{i}]": file_fingerprint(source) for i, source in enumerate(data.extra_train)},
             "validation": file_fingerprint(data.validation or data.train),
         },
     )

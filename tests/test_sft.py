@@ -197,3 +197,21 @@ def test_resume_skips_a_checkpoint_whose_save_did_not_finish(tmp_path):
     (run.checkpoints / "checkpoint-8").mkdir()
     (run.checkpoints / "checkpoint-8" / "trainer_state.json").write_text('{"half": ')  # killed mid-write
     assert run.last_checkpoint() == str(run.checkpoints / "checkpoint-4")
+
+
+def test_extra_train_sources_are_appended_recorded_and_never_an_eval_set(tiny_model_dir, tiny_data, tmp_path):
+    from sft.data import SFTDataSection
+    from tests.conftest import make_conversations, write_jsonl
+
+    extra = write_jsonl(tmp_path / "extra.jsonl", make_conversations(6, offset=40))
+    run, _ = run_recipe("sft", None, tiny_overrides(tiny_model_dir, tiny_data, tmp_path, f"data.extra_train=[{extra}]"))
+    trained = [r["messages"] for r in load_conversations(str(tiny_data["train"])) + load_conversations(str(extra))]
+    assert_records_training_prompts(run.path, trained)  # train's 32 conversations and the extra 6
+    info = json.loads((run.path / "run.json").read_text())
+    assert info["data"]["extra_train[0]"]["source"] == str(extra) and info["data"]["extra_train[0]"]["sha256"]
+    assert f"extra_train[0]: `{extra}`" in (run.path / "README.md").read_text()
+
+    problems = SFTDataSection(extra_train=["sample:validation", "sample:safety", "nowhere.jsonl"]).validate()
+    assert "extra_train[1]: sample:safety is an eval set (align eval grades on it): train on sample:train" in problems
+    assert "extra_train[2]: data file not found: nowhere.jsonl" in problems
+    assert not [p for p in problems if p.startswith("extra_train[0]")]
