@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -142,3 +143,26 @@ def test_generate_stores_candidates_with_provenance_once(tiny_model_dir, tiny_da
     assert again.returncode == 0 and "0 new candidates" in again.stdout and store.counts() == counts
     more = align(*args, "--seed", "1")
     assert more.returncode == 0 and store.counts()["candidates"] > counts["candidates"]
+
+
+def test_demo_names_an_unknown_recipe_and_a_bad_recipe_config_before_any_stage_runs(tmp_path):
+    unknown = align("demo", "--recipe", "nope", "--root", str(tmp_path / "runs"))
+    assert unknown.returncode != 0 and "unknown recipe 'nope'; shipped: counselor" in unknown.stderr
+
+    recipe = yaml.safe_load((ROOT / "configs" / "recipes" / "counselor.yaml").read_text())
+    for stage in ("sft", "reward", "dpo", "ppo"):
+        recipe[stage]["config"] = str(ROOT / "configs" / recipe[stage]["config"].removeprefix("../"))
+    cases = {
+        "checks name ['sample:safety'], which compare.prompts ['sample:test'] lacks": {
+            "compare": {"prompts": "sample:test"}
+        },
+        "checks: unknown key(s) ['min_winrate']": {"checks": {**recipe["checks"], "min_winrate": 0.7}},
+        "ppo: unknown key 'start_form'": {"ppo": {**recipe["ppo"], "start_form": "dpo"}},
+        "ppo.probe_stpes: unknown key": {"ppo": {**recipe["ppo"], "overrides": ["ppo.probe_stpes=3"]}},
+    }
+    for message, change in cases.items():
+        config = tmp_path / "recipe.yaml"
+        config.write_text(yaml.safe_dump({**recipe, **change}))
+        result = align("demo", "--config", str(config), "--root", str(tmp_path / "runs"))
+        assert result.returncode != 0 and message in result.stderr, (message, result.stderr)
+    assert not (tmp_path / "runs" / "sft").exists()  # nothing ran

@@ -6,6 +6,11 @@ app (with the written sample rankings imported beside them, standing in for ther
 trains a reward model on the store's rankings, aligns the SFT model with DPO (on the same
 rankings) and PPO (against the reward model), and compares DPO and PPO with SFT on empathy,
 safety, toxicity, quality and reward in one HTML report.
+
+``--recipe NAME`` runs ``configs/recipes/NAME.yaml`` instead: the same loop with its own step
+counts, optionally PPO on top of DPO (``ppo.start_from: dpo``), comparisons on several prompt
+sets, and a ``checks:`` section that judges the aligned checkpoint's claims against SFT
+(``eval.improvement``), written to ``checks.json``.
 """
 
 from __future__ import annotations
@@ -15,11 +20,14 @@ import json
 import logging
 import textwrap
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from align.config import load_yaml
 from align.models import release_memory
 from align.runs import RunDirectory
+
+if TYPE_CHECKING:
+    from eval.improvement import ImprovementChecks
 
 log = logging.getLogger(__name__)
 CONFIGS = Path(__file__).resolve().parents[2] / "configs"
@@ -149,18 +157,30 @@ def check_stage_configs(demo: dict[str, Any], base_dir: Path, sft_overrides: lis
         resolve(stage["recipe"], str(base_dir / stage["config"]), [*stage.get("overrides", []), *extra])
 
 
+def load_checks(demo: dict[str, Any], path: Path) -> ImprovementChecks | None:
+    """The ``checks:`` section, if any; a set it names must be one ``compare.prompts`` evaluates."""
+    if "checks" not in demo:
+        return None
+    from eval.improvement import ImprovementChecks
+
+    try:
+        checks = ImprovementChecks.from_section(demo["checks"], f"{path}: checks")
+    except (TypeError, ValueError) as error:
+        raise SystemExit(f"align demo: {error}") from error
+    compared = demo.get("compare", {}).get("prompts", "sample:test")
+    compared = [compared] if isinstance(compared, str) else compared
+    if missing := [p for p in checks.prompt_sets() if p not in compared]:
+        raise SystemExit(f"align demo: {path}: checks name {missing}, which compare.prompts {compared} lacks")
+    if checks.checkpoint not in ("dpo", "ppo"):
+        raise SystemExit(f"align demo: {path}: checks.checkpoint: dpo or ppo, found {checks.checkpoint!r}")
+    return checks
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     config_path = demo_config_path(args)
     demo = load_yaml(config_path)
     check_demo_config(demo, config_path)
-    checks = None
-    if "checks" in demo:
-        from eval.improvement import ImprovementChecks
-
-        try:
-            checks = ImprovementChecks.from_section(demo["checks"], f"{config_path}: checks")
-        except (TypeError, ValueError) as error:
-            raise SystemExit(f"align demo: {error}") from error
+    checks = load_checks(demo, config_path)
     base_dir = config_path.resolve().parent
     check_stage_configs(demo, base_dir, args.overrides)
     root = Path(args.root or demo.get("output_root", "runs/demo"))
@@ -272,18 +292,16 @@ def compared_summaries(folder: Path) -> dict[str, dict[str, Any]]:
     return out
 
 
-def print_improvement_checks(checks: Any, folders: dict[str, Path], root: Path) -> None:
+def print_improvement_checks(checks: ImprovementChecks, folders: dict[str, Path], root: Path) -> None:
     """The recipe's claims for its aligned checkpoint against SFT, printed and written to checks.json."""
     from eval.improvement import checks_dict, checks_table, improvement_checks
+    from eval.outputs import write_text_atomic
 
-    summaries = {
-        prompts: compared_summaries(folder)[checks.checkpoint]
-        for prompts, folder in folders.items()
-        if checks.checkpoint in compared_summaries(folder)
-    }
+    by_set = {prompts: compared_summaries(folder) for prompts, folder in folders.items()}
+    summaries = {prompts: found[checks.checkpoint] for prompts, found in by_set.items() if checks.checkpoint in found}
     rows = improvement_checks(checks, summaries)
     result = checks_dict(checks, rows)
-    (root / "checks.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+    write_text_atomic(root / "checks.json", json.dumps(result, indent=2))
     verdict = "ALL SHOWN" if result["passed"] else f"{sum(not r.passed for r in rows)} of {len(rows)} NOT SHOWN"
     print(f"\n[checks] {checks.checkpoint.upper()} against SFT: {verdict} ({root / 'checks.json'})")
     print(checks_table(rows))
