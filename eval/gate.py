@@ -174,15 +174,19 @@ class GateResult:
         """The verdict line, then one aligned line per requirement: result, requirement, observed, threshold, reason."""
         header = ("result", "requirement", "observed", "threshold", "reason")
         lines = [("PASS" if r.passed else "FAIL", r.requirement, r.observed, r.threshold, r.reason) for r in self.rows]
-        widths = [max(len(line[i]) for line in [header, *lines]) for i in range(len(header) - 1)]
-
-        def fmt(line: Sequence[str]) -> str:
-            return "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=False)) + "  " + line[-1]
-
         where = f" ({self.eval})" if self.eval else ""
-        out = [f"{self.summary_line()}{where}", f"policy: {self.policy.source}", fmt(header).rstrip()]
-        out += [fmt(line).rstrip() for line in lines]
-        return "\n".join(out)
+        return "\n".join(
+            [f"{self.summary_line()}{where}", f"policy: {self.policy.source}", aligned_table([header, *lines])]
+        )
+
+
+def aligned_table(lines: Sequence[Sequence[str]]) -> str:
+    """Text columns padded to their widest cell; the last column (a reason, a requirement) is left ragged."""
+    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]) - 1)]
+    return "\n".join(
+        ("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=False)) + "  " + line[-1]).rstrip()
+        for line in lines
+    )
 
 
 # ---------------------------------------------------------------- judging one eval

@@ -133,12 +133,11 @@ def improvement_checks(checks: ImprovementChecks, summaries: dict[str, dict[str,
 
 def checks_table(rows: list[CheckRow]) -> str:
     """An aligned text table: result, check, prompt set, observed, required."""
+    from eval.gate import aligned_table
+
     lines = [("result", "check", "prompts", "observed", "required")]
-    lines += [("PASS" if r.passed else "FAIL", r.check, r.prompts, r.observed, r.required) for r in rows]
-    widths = [max(len(line[i]) for line in lines) for i in range(4)]
-    return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(line[:4], widths, strict=True)) + "  " + line[4]
-        for line in lines
+    return aligned_table(
+        lines + [("PASS" if r.passed else "FAIL", r.check, r.prompts, r.observed, r.required) for r in rows]
     )
 
 
