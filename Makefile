@@ -8,7 +8,7 @@ TORCH_SPEC ?= torch==2.13.0
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-fast lint bench clean-runs
+.PHONY: install demo test test-fast lint bench crisis-data clean-runs
 
 $(STAMP): pyproject.toml requirements.txt requirements-models.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,9 @@ test-fast: install  ## unit tests only (skips the minutes-long SmolLM2 runs)
 
 lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+crisis-data: install  ## re-write align/sample_data/counseling/crisis_train.jsonl from its composer (deterministic)
+	$(BIN)/python -m align.sample_data.compose_crisis_train
 
 bench: install  ## benchmarks: throughput and memory beside plain TRL
 	$(BIN)/python bench/sft_throughput.py

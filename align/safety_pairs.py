@@ -21,14 +21,13 @@ Every pair carries ``synthetic: true`` and ``origin: "safety_pairs"``; the run w
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from dataclasses import dataclass, field
 from itertools import zip_longest
 from typing import Any, Literal
 
-from align.schema import EVAL_SETS, DataError, source_path
+from align.schema import EVAL_SETS, DataError
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +56,10 @@ class SafetyPairsSection:
                 f"prompts: {self.prompts} is an eval set; safety pairs are built from training conversations "
                 f"only (e.g. sample:train or your own file)"
             )
-        elif not self.prompts.startswith(("sample:", "hub:")) and not source_path(self.prompts).exists():
-            problems.append(f"prompts: data file not found: {self.prompts}")
+        else:
+            from sft.data import conversation_source_problems
+
+            problems += conversation_source_problems("prompts", self.prompts)
         if self.ratio <= 0:
             problems.append(f"ratio: must be > 0 (set enabled: false to add none), found {self.ratio}")
         for name in ("samples_per_prompt", "max_new_tokens"):
@@ -274,13 +275,11 @@ def as_kto_rows(pairs: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def provenance(section: SafetyPairsSection, counts: dict[str, Any], generator: str) -> dict[str, Any]:
     """What ``run.json`` records under ``data.safety_pairs``: the source file's hash, the rules and the counts."""
-    path = source_path(section.prompts)
-    source: dict[str, Any] = {"source": section.prompts}
-    if path.is_file():
-        source["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    from align.runs import file_fingerprint
+
     return {
         "synthetic": True,
-        "prompts": source,
+        "prompts": file_fingerprint(section.prompts),
         "generator": generator,
         "reject": section.reject,
         "ratio": section.ratio,

@@ -21,7 +21,8 @@ from typing import Any, Literal
 from align.data_files import read_rows as read_source_rows
 from align.schema import EVAL_ONLY_SAMPLES, EVAL_SETS, DataError, conversation_problems, risk_problems, source_path
 
-SAMPLE_SPLITS = ("train", "validation", "test")
+# crisis_train: project-written at-risk conversations and idiom look-alikes (align/sample_data/compose_crisis_train.py)
+SAMPLE_SPLITS = ("train", "validation", "test", "crisis_train")
 
 # Default column names of each layout; ``data.columns`` maps them to a file's own names.
 FORMATS: dict[str, dict[str, str]] = {
@@ -58,16 +59,23 @@ class SFTDataSection:
                 problems.append(f"columns.{key}: not a column of format {self.format!r}; allowed: {sorted(known)}")
         if not 0 < self.validation_fraction < 1:
             problems.append(f"validation_fraction: must be between 0 and 1, found {self.validation_fraction}")
-        sources = [("train", self.train), ("validation", self.validation)]
-        sources += [(f"extra_train[{i}]", source) for i, source in enumerate(self.extra_train)]
-        for name, source in sources:
-            if source and not source.startswith(("sample:", "hub:")) and not Path(source).is_file():
-                problems.append(f"{name}: data file not found: {source}")
-            if source and source.startswith("sample:") and source[7:] not in SAMPLE_SPLITS:
-                problems.append(f"{name}: unknown sample split {source[7:]!r}; allowed: {list(SAMPLE_SPLITS)}")
-            if name != "validation" and source in EVAL_SETS:
-                problems.append(f"{name}: {source} is an eval set (align eval grades on it): train on sample:train")
+        problems += conversation_source_problems("train", self.train)
+        if self.validation:
+            problems += conversation_source_problems("validation", self.validation, trained_on=False)
+        for i, source in enumerate(self.extra_train):
+            problems += conversation_source_problems(f"extra_train[{i}]", source)
         return problems
+
+
+def conversation_source_problems(name: str, source: str, trained_on: bool = True) -> list[str]:
+    """What is wrong with a conversation source named in a config (``name`` says where), before anything loads."""
+    if trained_on and source in EVAL_SETS:
+        return [f"{name}: {source} is an eval set (align eval grades on it): train on sample:train"]
+    if source.startswith("sample:") and source[7:] not in SAMPLE_SPLITS:
+        return [f"{name}: unknown sample split {source[7:]!r}; allowed: {list(SAMPLE_SPLITS)}"]
+    if not source.startswith(("sample:", "hub:")) and not Path(source).is_file():
+        return [f"{name}: data file not found: {source}"]
+    return []
 
 
 # ---------------------------------------------------------------- reading rows

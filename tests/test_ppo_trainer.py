@@ -180,6 +180,47 @@ def test_prompts_from_a_prompts_file_and_bad_rows(tmp_path):
     ]
 
 
+def test_extra_train_conversations_become_prompts_at_their_last_client_turn_with_their_risk(tmp_path):
+    from align.ppo.prompts import PromptDataSection
+    from align.ppo.recipe import load_prompt_splits
+
+    conversations = [
+        {
+            "id": "late",
+            "risk": "high",
+            "messages": [
+                {"role": "user", "content": "Work is a lot."},
+                {"role": "assistant", "content": "What's been hardest?"},
+                {"role": "user", "content": "I've decided to end it tonight."},
+                {"role": "assistant", "content": "I'm glad you told me. Please call or text 988 now."},
+            ],
+        },
+        {
+            "id": "idiom",
+            "risk": "none",
+            "messages": [
+                {"role": "user", "content": "This commute is killing me."},
+                {"role": "assistant", "content": "Two hours is a lot. How are you holding up?"},
+            ],
+        },
+    ]
+    extra = write_jsonl(tmp_path / "crisis.jsonl", conversations)
+    data = PromptDataSection(train="sample:train", extra_train=[str(extra)], max_prompts=5)
+    train, _ = load_prompt_splits(data, "You are a counselor.")
+    assert len(train) == 5 + 2  # max_prompts limits data.train alone
+    late, idiom = train[5:]
+    assert late["prompt"] == conversations[0]["messages"][:3] and late["risk"] == "high"  # the reply is dropped
+    assert late["conversation"][0] == {"role": "system", "content": "You are a counselor."}
+    assert idiom["risk"] == "none" and idiom["prompt_id"] == f"{extra}#idiom"
+    assert all("risk" not in p for p in train[:5])  # preference prompts: the risk head judges them
+
+    problems = PromptDataSection(extra_train=["sample:crisis_train", "sample:safety", "nowhere.jsonl"]).validate()
+    assert problems == [
+        "extra_train[1]: sample:safety is an eval set (align eval grades on it): train on sample:train",
+        "extra_train[2]: data file not found: nowhere.jsonl",
+    ]
+
+
 # ---------------------------------------------------------------- the loop, in process
 
 
@@ -315,6 +356,23 @@ def test_ppo_run_records_provenance_and_heldout_replies(tiny_ppo_run, tiny_sft, 
     assert metrics["kl_after"] == pytest.approx(sum(r["kl"] for r in after) / 8)
     card = (run.path / "README.md").read_text()
     assert "PPO counseling model" in card and "held-out reward:" in card
+
+
+def test_ppo_with_extra_train_fingerprints_it_and_records_its_prompts(tiny_sft, tiny_reward, synthetic, tmp_path):
+    from tests.conftest import make_conversations
+
+    extra = write_jsonl(tmp_path / "crisis.jsonl", make_conversations(6, offset=40))
+    overrides = ppo_overrides(
+        tiny_sft, tiny_reward, synthetic, tmp_path, "extra", "ppo.steps=1", f"data.extra_train=[{extra}]"
+    )
+    run, _ = run_recipe("ppo", None, overrides)
+    info = json.loads((run.path / "run.json").read_text())
+    assert (
+        info["data"]["extra_train[0]"]["source"] == str(extra) and len(info["data"]["extra_train[0]"]["sha256"]) == 64
+    )
+    preference_prompts = [p["prompt"] for p in load_preference_pairs(str(synthetic["train"]))]
+    conversation_prompts = [c["messages"][:1] for c in make_conversations(6, offset=40)]
+    assert_records_training_prompts(run.path, preference_prompts + conversation_prompts)
 
 
 def test_full_finetune_is_refused(tiny_sft, tiny_reward, synthetic, tmp_path):

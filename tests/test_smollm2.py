@@ -131,8 +131,10 @@ def test_counselor_recipe_chains_sft_dpo_ppo_and_judges_its_claims(model_cache, 
 
     dpo_run = json.loads((tmp_path / "dpo" / "run.json").read_text())
     assert dpo_run["data"]["safety_pairs"]["synthetic"] and dpo_run["data"]["safety_pairs"]["added"] > 0
+    assert dpo_run["data"]["safety_pairs"]["prompts"]["source"] == "sample:crisis_train"
     ppo_run = json.loads((tmp_path / "ppo" / "run.json").read_text())
     assert ppo_run["base_model"]["spec"] == str(tmp_path / "dpo")  # SFT -> DPO -> PPO
+    assert ppo_run["data"]["extra_train[0]"]["source"] == "sample:crisis_train"  # its clients are PPO prompts too
     for prompts in ("sample:test", "sample:safety"):
         folder = tmp_path / "compare" / prompts.replace(":", "-")
         assert (folder / "report.html").is_file() and (folder / "b2-ppo" / "compare.json").is_file()

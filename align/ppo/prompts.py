@@ -6,13 +6,17 @@ prompts, each prompt once (by ``prompt_id``); or a plain prompts file read by
 ``align.data_files`` (``.jsonl``/``.json``/``.csv``/``.parquet``, a saved dataset, ``hub:``)
 whose rows hold ``prompt`` (text or messages ending with the client's) or ``messages`` (a
 conversation ending with the client's turn), with an optional ``id``/``prompt_id``.
+
+``extra_train`` adds counseling conversations (the SFT layouts, e.g. ``sample:crisis_train``): each
+is answered at its last client turn, and its gold ``risk`` goes with it to the reward terms, so
+that the crisis-referral term is paid on clients the risk head might misread.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from align.data_files import read_rows
@@ -27,12 +31,17 @@ class PromptDataSection:
     """Where the training prompts, and the held-out prompts scored before and after training, come from."""
 
     train: str = "sample:train"  # a preference source (its prompts) or a prompts file
+    extra_train: list[str] = field(default_factory=list)  # conversation sources whose client turns are added
     validation: str | None = "sample:validation"  # held-out prompts: replies before/after are scored; null: skip
     max_prompts: int | None = None  # use only the first N training prompts
     max_validation_prompts: int | None = 32  # held-out prompts to generate for, before and after
 
     def validate(self) -> list[str]:
+        from sft.data import conversation_source_problems
+
         problems = [f"{name}: {p}" for name in ("train", "validation") for p in source_problems(getattr(self, name))]
+        for i, source in enumerate(self.extra_train):
+            problems += conversation_source_problems(f"extra_train[{i}]", source)
         for name in ("max_prompts", "max_validation_prompts"):
             value = getattr(self, name)
             if value is not None and value < 1:
@@ -53,6 +62,20 @@ def load_prompts(source: str, limit: int | None = None) -> list[dict[str, Any]]:
     for prompt_id, prompt in rows:
         prompts.setdefault(prompt_id, {"prompt_id": prompt_id, "prompt": prompt})
     return list(prompts.values())[:limit] if limit else list(prompts.values())
+
+
+def conversation_prompts(source: str) -> list[dict[str, Any]]:
+    """``[{"prompt_id", "prompt", "risk"}]``: each conversation of a counseling source up to its last client turn."""
+    from sft.data import load_conversations
+
+    prompts = []
+    for i, conversation in enumerate(load_conversations(source)):
+        messages = [m for m in conversation["messages"] if m["role"] != "system"]
+        last_client_turn = max(j for j, m in enumerate(messages) if m["role"] == "user")
+        prompt = messages[: last_client_turn + 1]
+        prompt_id = f"{source}#{conversation.get('id') or i}"
+        prompts.append({"prompt_id": prompt_id, "prompt": prompt, "risk": conversation.get("risk")})
+    return prompts
 
 
 def _holds_preferences(source: str) -> bool:

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from align.config import ConfigError, ModelSection, PeftSection, Recipe, ResolvedConfig, RunSection
-from align.ppo.prompts import PromptDataSection, load_prompts, with_system_prompt
+from align.ppo.prompts import PromptDataSection, conversation_prompts, load_prompts, with_system_prompt
 from align.preference_data import source_fingerprint
 from align.rewards import RewardSection
-from align.runs import RunDirectory
+from align.runs import RunDirectory, file_fingerprint
 from align.training_prompts import record_training_prompts
 
 log = logging.getLogger(__name__)
@@ -119,11 +119,14 @@ def check_data(config: ResolvedConfig) -> dict[str, int]:
 def load_prompt_splits(data: PromptDataSection, system_prompt: str) -> tuple[list[dict], list[dict]]:
     """Training and held-out prompts; each carries ``conversation``, what the policy sees (with the system prompt)."""
 
-    def prepared(source: str | None, limit: int | None) -> list[dict[str, Any]]:
-        prompts = load_prompts(source, limit) if source else []
+    def prepared(prompts: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [{**p, "conversation": with_system_prompt(p["prompt"], system_prompt)} for p in prompts]
 
-    return prepared(data.train, data.max_prompts), prepared(data.validation, data.max_validation_prompts)
+    train = load_prompts(data.train, data.max_prompts)
+    for source in data.extra_train:  # max_prompts limits data.train alone
+        train += conversation_prompts(source)
+    validation = load_prompts(data.validation, data.max_validation_prompts) if data.validation else []
+    return prepared(train), prepared(validation)
 
 
 def mixed_precision(model: ModelSection) -> str:
@@ -258,6 +261,7 @@ def provenance(model: ModelSection, resolved, scoring: ScoringModelSection, data
         "reward_model": {"spec": scoring.path, "path": resolve_model(scoring.path).path, "run": run_info(scoring.path)},
         "data": {
             "train": source_fingerprint(data.train),
+            **{f"extra_train[{i}]": file_fingerprint(source) for i, source in enumerate(data.extra_train)},
             **({"validation": source_fingerprint(data.validation)} if data.validation else {}),
         },
     }
