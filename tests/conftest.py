@@ -250,11 +250,15 @@ def kill_after_first_checkpoint(recipe: str, overrides: list[str], run_dir: Path
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    from align.runs import RunDirectory
+
     checkpoints = run_dir / "checkpoints"
     deadline = time.time() + 120
-    while not list(checkpoints.glob("checkpoint-*/trainer_state.json")) and time.time() < deadline:
+    # Finished means what resume means by it: trainer_state.json written whole. Seeing the file is not
+    # enough: on a loaded machine the kill can land while it is half written, leaving nothing to resume.
+    while RunDirectory(run_dir).last_checkpoint() is None and time.time() < deadline:
         time.sleep(0.05)
-    process.send_signal(signal.SIGKILL)
+    process.send_signal(signal.SIGKILL)  # may land in the middle of writing a later checkpoint
     process.wait()
     return checkpoints
 

@@ -1,11 +1,6 @@
 """Real SFT runs through TRL's SFTTrainer on a tiny random model built in-process."""
 
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
 
 import pytest
 import torch
@@ -15,7 +10,7 @@ from align.cli.run import run_recipe
 from align.models import training_chat_template
 from align.schema import DataError
 from sft.data import load_conversations
-from tests.conftest import assert_records_training_prompts, build_tiny_tokenizer
+from tests.conftest import assert_records_training_prompts, build_tiny_tokenizer, kill_after_first_checkpoint
 
 TINY = [
     "train.max_steps=8",
@@ -123,19 +118,7 @@ def test_resume_after_kill(tiny_model_dir, tiny_data, tmp_path):
         "train.save_steps=2",
         "train.save_total_limit=1",
     )
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "align.cli.main", "run", "sft", *overrides],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    checkpoints = tmp_path / "runs" / "tiny" / "checkpoints"
-    deadline = time.time() + 120
-    while not list(checkpoints.glob("checkpoint-*/trainer_state.json")) and time.time() < deadline:
-        time.sleep(0.05)
-    process.send_signal(signal.SIGKILL)  # may land in the middle of writing a later checkpoint
-    process.wait()
+    checkpoints = kill_after_first_checkpoint("sft", overrides, tmp_path / "runs" / "tiny")
     killed_at = max(int(p.name.split("-")[1]) for p in checkpoints.glob("checkpoint-*"))
     assert killed_at < 100
 
