@@ -73,7 +73,7 @@ def conversation_source_problems(name: str, source: str, trained_on: bool = True
         return [f"{name}: {source} is an eval set (align eval grades on it): train on sample:train"]
     if source.startswith("sample:") and source[7:] not in SAMPLE_SPLITS:
         return [f"{name}: unknown sample split {source[7:]!r}; allowed: {list(SAMPLE_SPLITS)}"]
-    if not source.startswith(("sample:", "hub:")) and not Path(source).is_file():
+    if not source.startswith(("sample:", "hub:")) and not Path(source).exists():  # a file or a saved dataset
         return [f"{name}: data file not found: {source}"]
     return []
 
