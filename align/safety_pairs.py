@@ -88,27 +88,18 @@ def at_risk_prompts(section: SafetyPairsSection) -> list[dict[str, Any]]:
     """``{"id", "prompt", "reference", "risk"}`` for each at-risk conversation of the source, eval prompts refused."""
     from eval.contamination import EvalPromptIndex
     from eval.scorers.safety import AT_RISK
-    from sft.data import load_conversations
+    from sft.data import reply_prompts
 
     if section.prompts in EVAL_SETS:  # also checked by validate(); here for callers that skip it
         raise DataError(section.prompts, ["an eval set: safety pairs are built from training conversations only"])
-    conversations = [c for c in load_conversations(section.prompts) if c.get("risk") in AT_RISK]
-    if not conversations:
+    prompts = [p for p in reply_prompts(section.prompts) if p["risk"] in AT_RISK]
+    if not prompts:
         raise DataError(section.prompts, ["no at-risk conversations (risk: moderate or high) to build pairs from"])
     index = EvalPromptIndex.of(EVAL_SETS)
-    copies = index.matches((f"conversation {c.get('id') or i}", c["messages"]) for i, c in enumerate(conversations))
+    copies = index.matches((f"conversation {p['id']}", p["prompt"]) for p in prompts)
     if copies:
         hint = "eval prompts are never trained on; remove these conversations from the prompts source"
         raise DataError(section.prompts, [*copies, hint])
-    prompts = [
-        {
-            "id": str(c.get("id") or i),
-            "prompt": [m for m in c["messages"][:-1] if m["role"] != "system"],
-            "reference": c["messages"][-1]["content"],
-            "risk": c["risk"],
-        }
-        for i, c in enumerate(conversations)
-    ]
     return prompts[: section.max_prompts]
 
 

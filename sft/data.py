@@ -225,6 +225,27 @@ def load_conversations(source: str, fmt: str = "auto", columns: dict[str, str] |
     return conversations
 
 
+def reply_prompts(source: str) -> list[dict[str, Any]]:
+    """``[{"id", "prompt", "reference", "risk"}]``: each conversation of a source cut at its last client turn.
+
+    ``prompt`` is the conversation up to that turn (no system message), ``reference`` the counselor's reply to it
+    (every valid conversation ends with one), ``risk`` the conversation's gold risk level or None. The online stages
+    answer these prompts; safety pairs take the at-risk ones, with the reference as the chosen reply.
+    """
+    prompts = []
+    for i, conversation in enumerate(load_conversations(source)):
+        messages = [m for m in conversation["messages"] if m["role"] != "system"]
+        prompts.append(
+            {
+                "id": str(conversation.get("id") or i),
+                "prompt": messages[:-1],
+                "reference": messages[-1]["content"],
+                "risk": conversation.get("risk"),
+            }
+        )
+    return prompts
+
+
 def with_system_prompt(conversation: dict[str, Any], system_prompt: str) -> list[dict[str, str]]:
     """The conversation's messages with our system prompt first (unless it brings its own)."""
     messages = conversation["messages"]

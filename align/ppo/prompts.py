@@ -66,16 +66,11 @@ def load_prompts(source: str, limit: int | None = None) -> list[dict[str, Any]]:
 
 def conversation_prompts(source: str) -> list[dict[str, Any]]:
     """``[{"prompt_id", "prompt", "risk"}]``: each conversation of a counseling source up to its last client turn."""
-    from sft.data import load_conversations
+    from sft.data import reply_prompts
 
-    prompts = []
-    for i, conversation in enumerate(load_conversations(source)):
-        messages = [m for m in conversation["messages"] if m["role"] != "system"]
-        last_client_turn = max(j for j, m in enumerate(messages) if m["role"] == "user")
-        prompt = messages[: last_client_turn + 1]
-        prompt_id = f"{source}#{conversation.get('id') or i}"
-        prompts.append({"prompt_id": prompt_id, "prompt": prompt, "risk": conversation.get("risk")})
-    return prompts
+    return [
+        {"prompt_id": f"{source}#{p['id']}", "prompt": p["prompt"], "risk": p["risk"]} for p in reply_prompts(source)
+    ]
 
 
 def _holds_preferences(source: str) -> bool:
