@@ -75,6 +75,7 @@ def test_run_runs_and_chat_end_to_end(tiny_model_dir, tiny_data, tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "validation loss:" in result.stdout and "run complete: runs/cli" in result.stdout
+    assert "FutureWarning" not in result.stderr  # the libraries' deprecation notices are for -v, not the user
 
     listing = align("runs", cwd=tmp_path)
     assert "cli" in listing.stdout and "completed" in listing.stdout

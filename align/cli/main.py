@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import warnings
 
 import align  # noqa: F401  (privacy defaults before any Hugging Face import)
 from align.cli import chat, compare, demo, export, gate, generate, label, labelstudio, run, runs, score, scorers, users
@@ -63,6 +64,10 @@ def setup_logging(verbose: bool) -> None:
     )
     for noisy in ("httpx", "urllib3", "filelock", "datasets", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    if not verbose:
+        # Deprecation notices the libraries raise about their own internals (e.g. TRL asking transformers for
+        # `is_gradient_checkpointing`) say nothing the user can act on and bury the progress bars; -v shows them.
+        warnings.filterwarnings("ignore", category=FutureWarning, module=r"(transformers|trl|peft|accelerate|torch)\.")
 
 
 def main(argv: list[str] | None = None) -> int:
