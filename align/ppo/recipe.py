@@ -166,6 +166,11 @@ def run(config: ResolvedConfig, run: RunDirectory, resume_from: str | None = Non
     train_prompts, heldout_prompts = load_prompt_splits(data, model_section.system_prompt)
     log.info("data: %d training and %d held-out prompts", len(train_prompts), len(heldout_prompts))
 
+    # The reward terms first: on a machine that has not built the reply-safety classifier yet, the
+    # safety terms build it here, with a Trainer of its own that resets accelerate's process-wide
+    # state; an Accelerator made before that would be left without one.
+    scorer = RewardScorer.load(scoring.path, scoring.dtype, scoring.batch_size, None, scoring.trust_remote_code)
+    terms = RewardTerms(config.reward, scorer)
     accelerator = ppo.make_accelerator(mixed_precision(model_section))
     main = accelerator.is_main_process
     lm, tokenizer, resolved = load_policy(model_section, peft)
@@ -173,8 +178,6 @@ def run(config: ResolvedConfig, run: RunDirectory, resume_from: str | None = Non
     if not getattr(lm, "is_quantized", False):  # a 4-bit model is placed on the GPU as it loads
         model.to(accelerator.device)
     model.value_head.to(accelerator.device)
-    scorer = RewardScorer.load(scoring.path, scoring.dtype, scoring.batch_size, None, scoring.trust_remote_code)
-    terms = RewardTerms(config.reward, scorer)
     if main:
         run.update_info(**provenance(model_section, resolved, scoring, data), world_size=accelerator.num_processes)
         record_training_prompts(run.path, (prompt["prompt"] for prompt in train_prompts))
