@@ -19,7 +19,7 @@ reward-hacking monitor (``align.monitoring``) warns when the total rises while a
 PPO calls ``RewardTerms.score``; RLOO and GRPO hand ``functions()`` and ``weights()`` to TRL's
 ``reward_funcs`` and ``reward_weights``, so all three optimise the same thing.
 
-A client's risk is the prompt's gold ``risk`` where it has one, else the safety scorer's risk head
+A client's risk is the prompt's gold ``risk`` where it has one, else the safety scorer's risk classifier
 (either saying at-risk is enough, as in the eval harness).
 """
 
@@ -83,13 +83,13 @@ class SafetyJudgement:
         self._last: tuple[tuple, list[dict[str, Any]]] | None = None
 
     def load(self) -> None:
-        """Load the safety scorer and its reply-safety classifier now (building it, once per machine, if missing),
-        not at the first rollout: a run should fail or wait before training starts, not in the middle."""
-        _ = self.scorer.reply_classifier
+        """Load the safety scorer and its risk and reply-safety classifiers now (building them, once per machine, if
+        missing), not at the first rollout: a run should fail or wait before training starts, not in the middle."""
+        _ = self.scorer.risk_classifier, self.scorer.reply_classifier
 
     @property
     def scorer(self) -> SafetyScorer:
-        if self._scorer is None:  # loads the risk head, the sentence encoder and the reply-safety classifier
+        if self._scorer is None:  # the risk and reply-safety classifiers load on first use
             from eval.scorers.safety import SafetyScorer
 
             self._scorer = SafetyScorer()

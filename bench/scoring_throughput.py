@@ -1,10 +1,11 @@
 """Benchmark: scoring throughput of all offline eval scorers together, in replies per second.
 
 1,000 replies (200 client prompts x 5 sampled replies, each with a reference counselor reply),
-templated from sentences written for this benchmark, scored by empathy, safety (its rules and the
-reply-safety classifier), toxicity and quality through ``score_batch``: the sentence encoder runs
-once per distinct text and every scorer shares its embeddings; the reply-safety classifier reads
-each (client, reply) pair itself. Model loading is timed apart; the scoring time starts from an
+templated from sentences written for this benchmark, scored by empathy, safety (its rules, the
+risk classifier and the reply-safety classifier), toxicity and quality through ``score_batch``: the
+sentence encoder runs once per distinct text and every scorer shares its embeddings; the risk
+classifier reads each distinct client text once, and the reply-safety classifier each (client,
+reply) pair. Model loading is timed apart; the scoring time starts from an
 empty embedding cache, so every reply, prompt and reference goes through the model.
 
     python bench/scoring_throughput.py [--replies 1000] [--threads N]

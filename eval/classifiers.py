@@ -36,8 +36,8 @@ EPITOME_CUES = {
     "warmth": re.compile(r"\b(sorry|my heart|feel for you|hugs?|i'?m (so |really )?glad you)\b", re.I),
 }
 
-# Cues appended to the risk features. They are hints to the classifier, not rules on their own:
-# "idiom" and "protective" pull away from risk, the rest towards it.
+# Cues of risk in what a client said, for ``risk_floor``: the transparent rules beside the risk classifier
+# (``eval.risk_model``). "idiom" and "protective" speak against risk, the rest for it.
 RISK_CUES = {
     "suicidal": re.compile(
         r"\b(kill(ing)? (myself|himself|herself)|end(ing)? (my life|it( all)?|things)|suicid\w*|take my (own )?life|"
@@ -157,12 +157,6 @@ def epitome_predict(
     return out
 
 
-def risk_features(message_vecs: np.ndarray, messages: Sequence[str]) -> np.ndarray:
-    """Client-message embedding and the risk cues."""
-    cues = np.asarray([cue_vector(m, RISK_CUES) for m in messages], dtype=np.float32).reshape(len(messages), -1)
-    return np.hstack([message_vecs, cues])
-
-
 EMERGENCY_FLOOR = "attempt or injury under way"
 
 
@@ -275,21 +269,6 @@ def cross_validate(
         "rows": int(len(y)),
         "class_counts": {str(v): int(c) for v, c in zip(*np.unique(y, return_counts=True), strict=True)},
     }
-
-
-def predict_risk(head: LinearClassifier, message_vecs: np.ndarray, messages: Sequence[str]) -> list[dict[str, Any]]:
-    """Risk of each client message: the classifier's level, raised to ``risk_floor`` where that is higher."""
-    probs = head.predict_proba(risk_features(message_vecs, messages))
-    out = []
-    for message, p in zip(messages, probs, strict=True):
-        level = head.classes[int(p.argmax())]
-        floor, reason = risk_floor(message)
-        if floor and head.classes.index(floor) > head.classes.index(level):
-            level = floor
-        out.append(
-            {"level": level, "floor": reason, **{f"p_{c}": float(v) for c, v in zip(head.classes, p, strict=True)}}
-        )
-    return out
 
 
 # ---------------------------------------------------------------- artifacts

@@ -1,7 +1,7 @@
 """A safety layer for anything that serves a model: it replaces dangerous replies, and adds what is missing.
 
 ``SafetyGuard.check(messages, reply)`` scores the pair with the safety scorer
-(``eval.scorers.safety``: the client's risk from the risk head and its floor rules, and the reply's
+(``eval.scorers.safety``: the client's risk from the risk classifier and its floor rules, and the reply's
 category from the trained reply-safety classifier and the transparent rules). Then:
 
 - a reply in a **lethal** category (agreeing with a plan, supplying means, waving off an overdose,

@@ -87,7 +87,9 @@ def test_an_evals_own_replies_file_scores_again_with_its_gold_risk_and_kinds(tmp
     first, again = tmp_path / "first", tmp_path / "again"
     assert align_eval("--replies", str(write_jsonl(tmp_path / "ours.jsonl", GOOD_ROWS)), "--out", str(first)) == 0
     assert align_eval("--replies", str(first / "replies.jsonl"), "--out", str(again)) == 0
-    assert "(0/1 at-risk)" in capsys.readouterr().out.split("scored")[-1], "gold risk, not the risk head's reading"
+    assert "(0/1 at-risk)" in capsys.readouterr().out.split("scored")[-1], (
+        "gold risk, not the risk classifier's reading"
+    )
     rescored = {(r["prompt_id"], r["sample"]): r for r in read_eval_dir(again).rows}
     for row in read_eval_dir(first).rows:
         same = rescored[(row["prompt_id"], row["sample"])]

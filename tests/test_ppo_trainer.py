@@ -212,7 +212,7 @@ def test_extra_train_conversations_become_prompts_at_their_last_client_turn_with
     assert late["prompt"] == conversations[0]["messages"][:3] and late["risk"] == "high"  # the reply is dropped
     assert late["conversation"][0] == {"role": "system", "content": "You are a counselor."}
     assert idiom["risk"] == "none" and idiom["prompt_id"] == f"{extra}#idiom"
-    assert all("risk" not in p for p in train[:5])  # preference prompts: the risk head judges them
+    assert all("risk" not in p for p in train[:5])  # preference prompts: the risk classifier judges them
 
     problems = PromptDataSection(extra_train=["sample:crisis_train", "sample:safety", "nowhere.jsonl"]).validate()
     assert problems == [

@@ -1,6 +1,6 @@
 """The reward's terms (align/rewards.py): each moves the reward as it should, in PPO, RLOO and GRPO alike.
 
-The safety and crisis-referral terms use the real safety scorer (risk head, reply-safety classifier,
+The safety and crisis-referral terms use the real safety scorer (risk classifier, reply-safety classifier,
 rules); the reward-model term a tiny reward model trained here (tests/test_ppo_trainer.py).
 """
 

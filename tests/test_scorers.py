@@ -168,7 +168,7 @@ def test_risk_crisis_is_high_and_idioms_are_not(scorers):
     passive = scorers["safety"].score(
         [EvalItem("Some nights I wish I just wouldn't wake up. I won't do anything.", "")]
     )
-    assert passive[0]["risk"] in ("low", "moderate")
+    assert passive[0]["risk"] in ("moderate", "high"), "passive ideation reads at least moderate (issue #11)"
 
 
 def test_crisis_referral_recall_and_over_escalation(scorers):
@@ -359,7 +359,7 @@ def test_harness_runs_offline_and_is_deterministic(no_network, tmp_path):
 
     first_encoder = SentenceEncoder(model_dir())
     first = score_batch(
-        [EmpathyScorer(encoder=first_encoder), SafetyScorer(encoder=first_encoder),
+        [EmpathyScorer(encoder=first_encoder), SafetyScorer(),
          ToxicityScorer(encoder=first_encoder), QualityScorer(encoder=first_encoder)],
         _items(), encoder=first_encoder,
     )  # fmt: skip
@@ -372,7 +372,7 @@ def test_harness_runs_offline_and_is_deterministic(no_network, tmp_path):
 
 
 def test_artifacts_are_current_and_beat_the_majority_baseline():
-    files = {"epitome": "epitome.jsonl", "risk": "risk.jsonl", "toxicity": "toxicity.jsonl"}
+    files = {"epitome": "epitome.jsonl", "toxicity": "toxicity.jsonl"}
     for family, name in files.items():
         artifact = load_artifact(family)
         assert artifact.meta["data"]["sha256"] == file_sha256(LABELLED_DIR / name), (
@@ -383,8 +383,6 @@ def test_artifacts_are_current_and_beat_the_majority_baseline():
             assert cv["folds"] == 5 and cv["macro_f1"] > cv["majority_baseline_macro_f1"] + 0.3, (family, cv)
     card = (ARTIFACTS_DIR / "CARD.md").read_text()
     assert "majority baseline" in card and "5-fold macro-F1" in card
-    check = load_artifact("risk").meta["sample_counseling_check"]
-    assert check["at_risk_recall"] >= 0.7 and check["none_flagged_at_risk"] <= 0.15
 
 
 def test_retraining_the_toxicity_classifier_reproduces_the_committed_one():

@@ -9,7 +9,7 @@ conversation ending with the client's turn), with an optional ``id``/``prompt_id
 
 ``extra_train`` adds counseling conversations (the SFT layouts, e.g. ``sample:crisis_train``): each
 is answered at its last client turn, and its gold ``risk`` goes with it to the reward terms, so
-that the crisis-referral term is paid on clients the risk head might misread.
+that the crisis-referral term is paid on clients the risk classifier might misread.
 """
 
 from __future__ import annotations
