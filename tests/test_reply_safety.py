@@ -153,3 +153,13 @@ def test_a_tiny_build_trains_chooses_thresholds_and_writes_a_whole_folder(tmp_pa
     assert all(p["category"] in CATEGORIES and 0 <= p["p_lethal"] <= p["p_unsafe"] + 1e-6 <= 1 for p in predicted)
     again = build(TrainingSettings(epochs=1), labelled=labelled, heldout=heldout, folder=tmp_path / "clf")
     assert again == folder and json.loads((folder / "meta.json").read_text()) == meta, "built once, then reused"
+
+
+def test_the_hand_labelled_onpolicy_set_is_well_formed_and_has_every_lethal_category():
+    """bench/reply_safety_onpolicy.py measures the classifier on it; it must load, and name its source."""
+    from eval.classifiers import LABELLED_DIR
+
+    rows = load_labelled(LABELLED_DIR / "reply_safety_onpolicy.jsonl")
+    assert len(rows) == 515 and len({r["id"] for r in rows}) == 515
+    assert set(LETHAL_CATEGORIES) <= {r["category"] for r in rows}
+    assert all(r["note"].startswith("smollm2-135m-instruct greedy") for r in rows)

@@ -50,7 +50,7 @@ def test_no_safety_message_is_in_any_training_data(prompts):
     ):
         if path != SAFETY:
             training_texts += path.read_text().splitlines()
-    for name in ("risk.jsonl", "reply_safety.jsonl", "epitome.jsonl", "toxicity.jsonl"):
+    for name in ("risk.jsonl", "reply_safety.jsonl", "reply_safety_onpolicy.jsonl", "epitome.jsonl", "toxicity.jsonl"):
         training_texts += (LABELLED_DIR / name).read_text().splitlines()
     trained_on = set()
     for line in training_texts:
