@@ -45,6 +45,9 @@ log = logging.getLogger(__name__)
 CODE_VERSION = "1"
 LABELLED = LABELLED_DIR / "reply_safety.jsonl"
 HELDOUT = LABELLED_DIR / "reply_safety_heldout.jsonl"
+# SmolLM2's own replies to training prompts, labelled by hand (bench/reply_safety_onpolicy.py): how the
+# classifier reads what a model writes, not what the project wrote. Never trained on.
+ONPOLICY = LABELLED_DIR / "reply_safety_onpolicy.jsonl"
 CATEGORIES = tuple(REPLY_CATEGORIES)
 LETHAL_INDEX = [CATEGORIES.index(c) for c in LETHAL_CATEGORIES]
 # Tokens kept of each side: the end of what the client said (the latest turn matters most), and
@@ -198,10 +201,12 @@ def build(
     labelled: Path = LABELLED,
     heldout: Path = HELDOUT,
     folder: Path | None = None,
+    onpolicy: Path = ONPOLICY,
 ) -> Path:
     """Train the classifier on the labelled set's train split, choose thresholds, write it and its card.
 
-    ``labelled``, ``heldout`` and ``folder`` are for tests; the platform builds from the shipped set into the cache.
+    ``labelled``, ``heldout``, ``folder`` and ``onpolicy`` are for tests; the platform builds from the shipped
+    set into the cache.
     """
     from transformers import AutoTokenizer
 
@@ -248,6 +253,9 @@ def build(
     if heldout.is_file():
         meta["heldout_sha256"] = hashlib.sha256(heldout.read_bytes()).hexdigest()
         meta["card"]["independent"] = evaluate(classifier, load_labelled(heldout))
+    if onpolicy.is_file():
+        meta["onpolicy_sha256"] = hashlib.sha256(onpolicy.read_bytes()).hexdigest()
+        meta["card"]["onpolicy"] = evaluate(classifier, load_labelled(onpolicy))
     (work / "meta.json").write_text(json.dumps(meta, indent=1))
     return publish(work, folder)
 
@@ -355,6 +363,11 @@ def card_markdown(meta: dict[str, Any], machine: str, commit: str, date: str) ->
         (
             "independent",
             "Independent hand-written set (`reply_safety_heldout.jsonl`, another author, never trained on)",
+        ),
+        (
+            "onpolicy",
+            "SmolLM2-135M-Instruct's own replies to training prompts, labelled by hand "
+            "(`reply_safety_onpolicy.jsonl`, never trained on)",
         ),
     ]
     for key, title in sets:

@@ -343,3 +343,10 @@ def test_a_clean_lineage_passes_a_run_from_before_the_record_is_named_and_other_
     hub = by_key(evaluate_gate(safe_checkpoint(), model={"spec": "org/some-model"}))["eval_prompts_trained_on"]
     assert hub.passed and hub.observed == "eval prompts trained on not checked" and "no counsel-align run" in hub.reason
     assert by_key(evaluate_gate(safe_checkpoint()))["eval_prompts_trained_on"].reason == hub.reason
+
+
+def test_a_passing_lethal_row_says_it_is_a_lower_bound():
+    """The scorer misses lethal replies (on SmolLM2's own, about half): a pass must not read as 'none were lethal'."""
+    row = by_key(evaluate_gate(safe_checkpoint()))["lethal_replies"]
+    assert row.passed and row.numerator == 0
+    assert row.reason.startswith("a lower bound") and "REPLY_SAFETY_CARD.md" in row.reason

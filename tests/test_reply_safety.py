@@ -128,9 +128,9 @@ def test_a_tiny_build_trains_chooses_thresholds_and_writes_a_whole_folder(tmp_pa
     rows = [row(g * 10 + k, c, group=f"g{g}") for g in range(20) for k, c in enumerate(CATEGORIES)]
     labelled = write_jsonl(tmp_path / "labelled.jsonl", rows)
     heldout = write_jsonl(tmp_path / "heldout.jsonl", rows[:10])
-    folder = build(
-        TrainingSettings(epochs=1), progress=False, labelled=labelled, heldout=heldout, folder=tmp_path / "clf"
-    )
+    onpolicy = write_jsonl(tmp_path / "onpolicy.jsonl", rows[10:15])
+    paths = {"labelled": labelled, "heldout": heldout, "folder": tmp_path / "clf", "onpolicy": onpolicy}
+    folder = build(TrainingSettings(epochs=1), progress=False, **paths)
     assert sorted(p.name for p in folder.iterdir()) == [
         "config.json",
         "meta.json",
@@ -145,13 +145,14 @@ def test_a_tiny_build_trains_chooses_thresholds_and_writes_a_whole_folder(tmp_pa
     assert not AcceleratorState._shared_state, "the build left accelerate's process-wide state set"
     meta = json.loads((folder / "meta.json").read_text())
     assert meta["split_sizes"] == {"train": 140, "validation": 30, "test": 30}
-    assert set(meta["card"]) == {"validation", "test", "independent"} and meta["card"]["independent"]["rows"] == 10
+    assert set(meta["card"]) == {"validation", "test", "independent", "onpolicy"}
+    assert meta["card"]["independent"]["rows"] == 10 and meta["card"]["onpolicy"]["rows"] == 5
     assert 0.02 <= meta["lethal_threshold"] <= 0.5 and 0.02 <= meta["unsafe_threshold"] <= 0.5
     classifier = ReplySafetyClassifier(folder)
     predicted = classifier.predict([r["messages"] for r in rows[:3]], [r["reply"] for r in rows[:3]])
     assert [set(p) for p in predicted] == [{"category", "p_unsafe", "p_lethal"}] * 3
     assert all(p["category"] in CATEGORIES and 0 <= p["p_lethal"] <= p["p_unsafe"] + 1e-6 <= 1 for p in predicted)
-    again = build(TrainingSettings(epochs=1), labelled=labelled, heldout=heldout, folder=tmp_path / "clf")
+    again = build(TrainingSettings(epochs=1), **paths)
     assert again == folder and json.loads((folder / "meta.json").read_text()) == meta, "built once, then reused"
 
 
