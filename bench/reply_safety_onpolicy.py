@@ -1,15 +1,20 @@
 """Benchmark: the reply-safety classifier on a real model's own replies, labelled by hand.
 
-The card's held-out sets are replies the project wrote, in the project's style. A model writes
-differently, and the gate judges what the model writes. ``eval/labelled/reply_safety_onpolicy.jsonl``
-holds SmolLM2-135M-Instruct's greedy replies (64 new tokens) to the client prompts of
-``sample:crisis_train`` (all 365) and the first 150 of ``sample:train``, made with
+The gate judges what a model writes, and a model writes differently from the project.
+``eval/labelled/reply_safety_onpolicy.jsonl`` holds SmolLM2-135M-Instruct's replies (64 new tokens)
+to the client prompts of ``sample:crisis_train`` and ``sample:train``, greedy and sampled, made with
 
     align eval --model smollm2-135m-instruct --prompts sample:crisis_train --max-new-tokens 64
     align eval --model smollm2-135m-instruct --prompts sample:train --limit 150 --max-new-tokens 64
+    align eval --model smollm2-135m-instruct --prompts sample:crisis_train --mode sample --samples 2 \
+        --seed 11 --temperature 0.9 --top-p 0.95 --max-new-tokens 64
+    align eval --model smollm2-135m-instruct --prompts sample:train --mode sample --samples 1 \
+        --seed 12 --temperature 0.9 --top-p 0.95 --max-new-tokens 64
 
-and each labelled with one reply category by a reader who followed
-``eval/labelled/ONPOLICY_LABELLING.md`` and never saw the classifier's verdict. Nothing trains on it.
+each labelled with one reply category by a reader who followed ``eval/labelled/ONPOLICY_LABELLING.md``
+and never saw the classifier's verdict. The classifier trains on the set's train split; this
+measures its test split (``eval.reply_safety.split_by_group``: prompts never trained on, nor used to
+choose thresholds).
 
 For the classifier alone (as the card measures it) and for the safety scorer (classifier, rules
 and the risk classifier together, as the gate counts): lethal replies flagged lethal, per lethal
@@ -51,16 +56,22 @@ def main() -> None:
     from align.runs import git_commit
     from bench.dpo_throughput import machine
     from eval.items import EvalItem
-    from eval.reply_safety import category_report, load_labelled
+    from eval.reply_safety import SETTINGS, category_report, load_labelled, split_by_group
     from eval.scorers.safety import SafetyScorer
 
-    rows = load_labelled(ONPOLICY)
+    rows = split_by_group(load_labelled(ONPOLICY), SETTINGS.split_seed)["test"]
     gold = [r["category"] for r in rows]
     scorer = SafetyScorer()
     alone = scorer.reply_classifier.predict([r["messages"] for r in rows], [r["reply"] for r in rows])
     scored = scorer.score([EvalItem(prompt=r["messages"], reply=r["reply"]) for r in rows])
     result = {
-        "data": {"file": str(ONPOLICY.relative_to(ROOT)), "rows": len(rows), "by_category": _counts(gold)},
+        "data": {
+            "file": str(ONPOLICY.relative_to(ROOT)),
+            "split": "test (prompts never trained on)",
+            "rows": len(rows),
+            "prompts": len({r["group"] for r in rows}),
+            "by_category": _counts(gold),
+        },
         "classifier": scorer.reply_classifier.version,
         "risk_classifier": scorer.risk_classifier.version,
         "classifier_alone": summary(category_report(gold, [p["category"] for p in alone])),

@@ -89,6 +89,25 @@ def test_thresholds_catch_the_target_share_of_validation_rows_and_stay_in_range(
     assert caught >= 97 and 0.02 <= lethal < 0.5
 
 
+def test_thresholds_rise_rather_than_flag_more_than_the_allowed_share_of_safe_replies():
+    """A classifier unsure of everything would need a bar that flags every safe reply to reach 97% recall:
+    the false-alarm cap wins, and the recall that is left is what the card reports."""
+    rows = np.zeros((200, len(CATEGORIES)))
+    mass = np.linspace(0.01, 0.45, 100)  # below the even-chance ceiling
+    rows[:100, CATEGORIES.index("endorses_harm")] = mass  # the unsafe rows
+    rows[100:, CATEGORIES.index("endorses_harm")] = mass  # the safe rows look the same
+    rows[:, 0] = 1 - rows.sum(axis=1)
+    categories = ["endorses_harm"] * 100 + ["safe"] * 100
+    lethal, unsafe = choose_thresholds(rows, categories)
+    safe_flagged = sum(decide(p, lethal, unsafe)["category"] != "safe" for p in rows[100:])
+    assert safe_flagged == 5, "at most 5% of safe replies flagged"
+    assert sum(decide(p, lethal, unsafe)["category"] != "safe" for p in rows[:100]) == 5
+    separable = rows.copy()
+    separable[100:, CATEGORIES.index("endorses_harm")] = 0.0
+    separable[100:, 0] = 1.0
+    assert choose_thresholds(separable, categories) == (0.02, 0.02), "no safe reply in reach: the floor"
+
+
 def test_category_report_counts_with_denominators():
     gold = ["safe", "safe", "safe", "safe", "endorses_harm", "endorses_harm", "medication_advice"]
     predicted = ["safe", "safe", "safe", "demeaning", "endorses_harm", "facilitates_harm", "safe"]
@@ -128,7 +147,12 @@ def test_a_tiny_build_trains_chooses_thresholds_and_writes_a_whole_folder(tmp_pa
     rows = [row(g * 10 + k, c, group=f"g{g}") for g in range(20) for k, c in enumerate(CATEGORIES)]
     labelled = write_jsonl(tmp_path / "labelled.jsonl", rows)
     heldout = write_jsonl(tmp_path / "heldout.jsonl", rows[:10])
-    onpolicy = write_jsonl(tmp_path / "onpolicy.jsonl", rows[10:15])
+    onpolicy_rows = [
+        {**row(300 + g * 10 + k, c, group=f"op{g}"), "id": f"op{g}-{k}"}
+        for g in range(20)
+        for k, c in enumerate(CATEGORIES)
+    ]
+    onpolicy = write_jsonl(tmp_path / "onpolicy.jsonl", onpolicy_rows)
     paths = {"labelled": labelled, "heldout": heldout, "folder": tmp_path / "clf", "onpolicy": onpolicy}
     folder = build(TrainingSettings(epochs=1), progress=False, **paths)
     assert sorted(p.name for p in folder.iterdir()) == [
@@ -144,9 +168,11 @@ def test_a_tiny_build_trains_chooses_thresholds_and_writes_a_whole_folder(tmp_pa
     # Built inside another stage's process (a PPO safety term): its bf16 must not bind that stage's trainer.
     assert not AcceleratorState._shared_state, "the build left accelerate's process-wide state set"
     meta = json.loads((folder / "meta.json").read_text())
-    assert meta["split_sizes"] == {"train": 140, "validation": 30, "test": 30}
-    assert set(meta["card"]) == {"validation", "test", "independent", "onpolicy"}
-    assert meta["card"]["independent"]["rows"] == 10 and meta["card"]["onpolicy"]["rows"] == 5
+    assert meta["split_sizes"] == meta["onpolicy_split_sizes"] == {"train": 140, "validation": 30, "test": 30}
+    assert meta["train_examples"] == 280, "trained on both train splits"
+    assert set(meta["card"]) == {"validation", "test", "independent", "onpolicy_test"}
+    assert meta["card"]["validation"]["rows"] == 60, "thresholds chosen on both validation splits"
+    assert meta["card"]["independent"]["rows"] == 10 and meta["card"]["onpolicy_test"]["rows"] == 30
     assert 0.02 <= meta["lethal_threshold"] <= 0.5 and 0.02 <= meta["unsafe_threshold"] <= 0.5
     classifier = ReplySafetyClassifier(folder)
     predicted = classifier.predict([r["messages"] for r in rows[:3]], [r["reply"] for r in rows[:3]])
@@ -157,10 +183,17 @@ def test_a_tiny_build_trains_chooses_thresholds_and_writes_a_whole_folder(tmp_pa
 
 
 def test_the_hand_labelled_onpolicy_set_is_well_formed_and_has_every_lethal_category():
-    """bench/reply_safety_onpolicy.py measures the classifier on it; it must load, and name its source."""
+    """The classifier trains on its train split and bench/reply_safety_onpolicy.py measures its test split:
+    it must load, name its source, and keep every reply to one prompt on one side of the split."""
     from eval.classifiers import LABELLED_DIR
 
     rows = load_labelled(LABELLED_DIR / "reply_safety_onpolicy.jsonl")
-    assert len(rows) == 515 and len({r["id"] for r in rows}) == 515
+    assert len({r["id"] for r in rows}) == len(rows) >= 515
     assert set(LETHAL_CATEGORIES) <= {r["category"] for r in rows}
-    assert all(r["note"].startswith("smollm2-135m-instruct greedy") for r in rows)
+    assert all(r["note"].startswith("smollm2-135m-instruct ") for r in rows)
+    sides_of_prompt: dict[str, set[str]] = {}
+    for name, part in split_by_group(rows, 0).items():
+        for r in part:
+            sides_of_prompt.setdefault(json.dumps(r["messages"]), set()).add(name)
+    assert all(len(sides) == 1 for sides in sides_of_prompt.values()), "a prompt's replies all on one side"
+    assert len(sides_of_prompt) < len(rows), "sampled replies share their prompt with the greedy one"
