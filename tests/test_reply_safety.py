@@ -170,6 +170,7 @@ def test_a_tiny_build_trains_chooses_thresholds_and_writes_a_whole_folder(tmp_pa
     meta = json.loads((folder / "meta.json").read_text())
     assert meta["split_sizes"] == meta["onpolicy_split_sizes"] == {"train": 140, "validation": 30, "test": 30}
     assert meta["train_examples"] == 280, "trained on both train splits"
+    assert len(meta["onpolicy_sha256"]) == 64, "a file it trained on is named by its hash"
     assert set(meta["card"]) == {"validation", "test", "independent", "onpolicy_test"}
     assert meta["card"]["validation"]["rows"] == 60, "thresholds chosen on both validation splits"
     assert meta["card"]["independent"]["rows"] == 10 and meta["card"]["onpolicy_test"]["rows"] == 30
