@@ -213,6 +213,11 @@ def launch(store: RankingStore, settings: LabelSettings, host: str, port: int, b
         show_error=True,
         ssr_mode=False,
         share=False,
+        # Gradio's run history keeps every submit's inputs and outputs (rationales, client messages,
+        # replies) in the browser's localStorage, after logout too, and its page offers to upload them.
+        # Off, Gradio also deletes what an earlier version of this app left there.
+        run_history=False,
+        footer_links=[],  # the API, settings and run-history pages are not for therapists
         head=HOTKEY_SCRIPT,
         css=HIDDEN_CSS,
     )

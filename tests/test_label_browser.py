@@ -131,3 +131,41 @@ def test_rank_with_the_keyboard_then_admin_sees_progress(app_url):
     by_text = {c.text: ranking["entries"][c.id] for c in store.candidates(1)}
     assert by_text[BEST].rank == 1 and by_text["Cheer up."].rank == by_text["Just get over it."].rank == 2
     assert by_text["Just get over it."].unsafe and not by_text["Cheer up."].unsafe
+
+
+def browser_storage(page) -> str:
+    """Everything the page's origin keeps in localStorage and sessionStorage, keys and values, as one string."""
+    return page.evaluate(
+        """() => JSON.stringify([localStorage, sessionStorage].map(
+            (store) => Object.keys(store).map((key) => [key, store.getItem(key)])))"""
+    )
+
+
+def test_the_browser_keeps_no_clinical_text_after_ranking_or_logout(app_url):
+    """Gradio's run history wrote every submit's inputs and outputs (the rationale, the next client message and
+    its replies) to localStorage, kept them after logout, and linked to them from the footer (issue #12)."""
+    from playwright.sync_api import sync_playwright
+
+    store, url = app_url
+    rationale = "the first reply names the loneliness"
+    with sync_playwright() as p:
+        browser, page = open_logged_in(p, url, "dana")
+        page.wait_for_function("document.querySelector('#reply-2 textarea')?.value.length > 0", timeout=30000)
+        for i in range(3):
+            choose(page, f"rank-{i}", str(i + 1))
+        page.fill("#rationale textarea", rationale)
+        page.click("#submit")
+        page.wait_for_selector("text=Nothing left to rank", timeout=30000)
+        clinical = ["I feel alone", BEST, "Cheer up.", "Just get over it.", rationale]
+        kept = browser_storage(page)
+        assert not [text for text in clinical if text in kept], "clinical text left in browser storage"
+        footer_links = page.eval_on_selector_all("footer a, footer button", "els => els.map(e => e.textContent)")
+        assert not [t for t in footer_links if "API" in t or "Settings" in t], footer_links
+        assert page.request.get(url + "gradio_api/runs").status != 200, "the run-history page is served"
+
+        page.goto(url + "logout")
+        page.wait_for_selector("input[type=password]", timeout=30000)
+        kept = browser_storage(page)
+        assert not [text for text in clinical if text in kept], "clinical text left in browser storage after logout"
+        browser.close()
+    assert len(store.rankings()) == 1
