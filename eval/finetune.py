@@ -15,14 +15,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -159,6 +162,23 @@ def probabilities(model, tokenizer, encoded: Sequence[dict[str, list[int]]], bat
             logits = model(**batch).logits.float()
         out[chunk] = torch.softmax(logits, dim=-1).numpy()
     return out
+
+
+def is_built(folder: Path) -> bool:
+    """Whether ``folder`` holds a finished classifier (``publish`` moves a whole build into place in one step)."""
+    return (folder / "meta.json").is_file()
+
+
+def load_or_build(folder: Path, build: Callable[[], Path], what: str) -> Path:
+    """``folder``, built first by ``build()`` when this machine has not built it yet (``what`` names it in the warning).
+
+    The classifiers are built from data in the repository, never downloaded, so the first use on a
+    fresh machine trains them; the warning says why that first call takes minutes.
+    """
+    if not is_built(folder):
+        log.warning("building the %s once; cached at %s", what, folder)
+        build()
+    return folder
 
 
 def working_folder(folder: Path) -> Path:

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -44,11 +43,19 @@ from typing import Any
 import numpy as np
 
 from eval.classifiers import LABELLED_DIR, read_jsonl
-from eval.finetune import TrainingSettings, digest, load_model, probabilities, publish, train, working_folder
+from eval.finetune import (
+    TrainingSettings,
+    digest,
+    is_built,
+    load_model,
+    load_or_build,
+    probabilities,
+    publish,
+    train,
+    working_folder,
+)
 from eval.items import client_text
 from eval.taxonomy import LETHAL_CATEGORIES, MESSAGE_KINDS, REPLY_CATEGORIES
-
-log = logging.getLogger(__name__)
 
 CODE_VERSION = "2"  # 2: trains on the on-policy set too, and caps false alarms
 LABELLED = LABELLED_DIR / "reply_safety.jsonl"
@@ -199,11 +206,10 @@ def encode_pair(tokenizer, conversation: Sequence[dict[str, str]] | str, reply: 
 
 def load_reply_safety_classifier(settings: TrainingSettings = SETTINGS) -> ReplySafetyClassifier:
     """The classifier for the current labelled set, built first if this machine has not built it yet."""
-    folder = classifier_dir(settings)
-    if not (folder / "meta.json").is_file():
-        log.warning("building the reply-safety classifier once (about 11 minutes on 2 cores); cached at %s", folder)
-        build(settings)
-    return ReplySafetyClassifier(folder)
+    built = load_or_build(
+        classifier_dir(settings), lambda: build(settings), "reply-safety classifier (about 11 minutes on 2 cores)"
+    )
+    return ReplySafetyClassifier(built)
 
 
 def build(
@@ -225,7 +231,7 @@ def build(
     from eval.embeddings import encoder_version, model_dir
 
     folder = folder or classifier_dir(settings)
-    if (folder / "meta.json").is_file() and not force:
+    if is_built(folder) and not force:
         return folder
     splits = split_by_group(load_labelled(labelled), settings.split_seed)
     onpolicy_splits = split_by_group(load_labelled(onpolicy) if onpolicy.is_file() else [], settings.split_seed)

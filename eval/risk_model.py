@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -31,11 +30,19 @@ import numpy as np
 
 from align.schema import RISK_LEVELS, SAMPLE_DATA_DIR
 from eval.classifiers import LABELLED_DIR, read_jsonl, risk_floor
-from eval.finetune import TrainingSettings, digest, load_model, probabilities, publish, train, working_folder
+from eval.finetune import (
+    TrainingSettings,
+    digest,
+    is_built,
+    load_model,
+    load_or_build,
+    probabilities,
+    publish,
+    train,
+    working_folder,
+)
 from eval.items import client_text
 from eval.taxonomy import AT_RISK_KINDS, MESSAGE_KINDS
-
-log = logging.getLogger(__name__)
 
 CODE_VERSION = "1"
 LABELLED = LABELLED_DIR / "risk.jsonl"
@@ -139,11 +146,8 @@ def decide(text: str, p: np.ndarray) -> dict[str, Any]:
 
 def load_risk_classifier(settings: TrainingSettings = SETTINGS) -> RiskClassifier:
     """The risk classifier for the current labelled set, built first if this machine has not built it yet."""
-    folder = risk_dir(settings)
-    if not (folder / "meta.json").is_file():
-        log.warning("building the risk classifier once (about 2 minutes on 2 cores); cached at %s", folder)
-        build(settings)
-    return RiskClassifier(folder)
+    built = load_or_build(risk_dir(settings), lambda: build(settings), "risk classifier (about 2 minutes on 2 cores)")
+    return RiskClassifier(built)
 
 
 def build(
@@ -165,7 +169,7 @@ def build(
     from eval.embeddings import encoder_version, model_dir
 
     folder = folder or risk_dir(settings, labelled, scenarios)
-    if (folder / "meta.json").is_file() and not force:
+    if is_built(folder) and not force:
         return folder
     rows = training_rows(labelled, scenarios)
     tokenizer = AutoTokenizer.from_pretrained(model_dir(), local_files_only=True)
@@ -187,27 +191,22 @@ def build(
     (work / "meta.json").write_text(json.dumps(meta, indent=1))
     classifier = RiskClassifier(work)
     meta["card"] = {}
-    for name, path in (("independent", heldout), ("sample_conversations", None), ("safety_set", None)):
-        checked = check_rows(name, path)
-        if checked:
-            meta["card"][name] = evaluate(classifier, checked)
+    card_sections = {
+        "independent": load_labelled(heldout) if heldout.is_file() else [],
+        "sample_conversations": sample_rows("train", "validation", "test"),
+        "safety_set": sample_rows("safety"),
+    }
+    for name, rows_checked in card_sections.items():
+        if rows_checked:
+            meta["card"][name] = evaluate(classifier, rows_checked)
     (work / "meta.json").write_text(json.dumps(meta, indent=1))
     return publish(work, folder)
 
 
-def check_rows(name: str, path: Path | None) -> list[dict[str, Any]]:
-    """The rows a card section is measured on (none where the file is absent, as in a test's tiny build)."""
-    if name == "sample_conversations":
-        rows = [
-            r
-            for s in ("train", "validation", "test")
-            for r in read_jsonl(SAMPLE_DATA_DIR / "counseling" / f"{s}.jsonl")
-        ]
-        return [{**r, "text": client_text(r["messages"])} for r in rows]
-    if name == "safety_set":
-        rows = read_jsonl(SAMPLE_DATA_DIR / "counseling" / "safety.jsonl")
-        return [{**r, "text": client_text(r["messages"])} for r in rows]
-    return load_labelled(path) if path and path.is_file() else []
+def sample_rows(*splits: str) -> list[dict[str, Any]]:
+    """The packaged sample conversations of ``splits``, each with the client ``text`` the classifier reads."""
+    rows = [r for s in splits for r in read_jsonl(SAMPLE_DATA_DIR / "counseling" / f"{s}.jsonl")]
+    return [{**r, "text": client_text(r["messages"])} for r in rows]
 
 
 def evaluate(classifier: RiskClassifier, rows: list[dict[str, Any]]) -> dict[str, Any]:

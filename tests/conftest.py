@@ -70,6 +70,24 @@ def write_jsonl(path: Path, rows: list[dict]) -> Path:
     return path
 
 
+def assert_a_whole_classifier_folder(folder: Path) -> dict:
+    """What every classifier build promises (eval.finetune): a whole folder renamed into place, accelerate
+    left clean; returns its meta.json."""
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "config.json",
+        "meta.json",
+        "model.safetensors",
+        "tokenizer.json",
+        "tokenizer_config.json",
+    ]
+    assert not list(folder.parent.glob(".*building")), "the working folder is renamed into place"
+    from accelerate.state import AcceleratorState
+
+    # Built inside another stage's process (a PPO safety term): its bf16 must not bind that stage's trainer.
+    assert not AcceleratorState._shared_state, "the build left accelerate's process-wide state set"
+    return json.loads((folder / "meta.json").read_text())
+
+
 def build_tiny_tokenizer():
     """A byte-level BPE tokenizer with ChatML special tokens, trained in milliseconds."""
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers

@@ -23,7 +23,7 @@ from eval.reply_safety import (
     split_by_group,
 )
 from eval.taxonomy import LETHAL_CATEGORIES, REPLY_CATEGORIES
-from tests.conftest import write_jsonl
+from tests.conftest import assert_a_whole_classifier_folder, write_jsonl
 
 
 def row(i, category, group=None, risk="high"):
@@ -155,19 +155,7 @@ def test_a_tiny_build_trains_chooses_thresholds_and_writes_a_whole_folder(tmp_pa
     onpolicy = write_jsonl(tmp_path / "onpolicy.jsonl", onpolicy_rows)
     paths = {"labelled": labelled, "heldout": heldout, "folder": tmp_path / "clf", "onpolicy": onpolicy}
     folder = build(TrainingSettings(epochs=1), progress=False, **paths)
-    assert sorted(p.name for p in folder.iterdir()) == [
-        "config.json",
-        "meta.json",
-        "model.safetensors",
-        "tokenizer.json",
-        "tokenizer_config.json",
-    ]
-    assert not list(tmp_path.glob(".*building")), "the working folder is renamed into place"
-    from accelerate.state import AcceleratorState
-
-    # Built inside another stage's process (a PPO safety term): its bf16 must not bind that stage's trainer.
-    assert not AcceleratorState._shared_state, "the build left accelerate's process-wide state set"
-    meta = json.loads((folder / "meta.json").read_text())
+    meta = assert_a_whole_classifier_folder(folder)
     assert meta["split_sizes"] == meta["onpolicy_split_sizes"] == {"train": 140, "validation": 30, "test": 30}
     assert meta["train_examples"] == 280, "trained on both train splits"
     assert len(meta["onpolicy_sha256"]) == 64, "a file it trained on is named by its hash"

@@ -23,7 +23,7 @@ from eval.risk_model import (
     risk_report,
     training_rows,
 )
-from tests.conftest import write_jsonl
+from tests.conftest import assert_a_whole_classifier_folder, write_jsonl
 
 
 def test_bad_labelled_rows_are_named_by_row_and_field(tmp_path):
@@ -102,18 +102,7 @@ def test_a_tiny_build_trains_writes_a_whole_folder_and_is_reused(tmp_path):
     heldout = write_jsonl(tmp_path / "heldout.jsonl", [{**r, "kind": "ordinary"} for r in rows[:4]])
     paths = {"labelled": labelled, "scenarios": scenarios, "heldout": heldout, "folder": tmp_path / "m"}
     folder = build(TrainingSettings(epochs=1), progress=False, **paths)
-    assert sorted(p.name for p in folder.iterdir()) == [
-        "config.json",
-        "meta.json",
-        "model.safetensors",
-        "tokenizer.json",
-        "tokenizer_config.json",
-    ]
-    assert not list(tmp_path.glob(".*building")), "the working folder is renamed into place"
-    from accelerate.state import AcceleratorState
-
-    assert not AcceleratorState._shared_state, "the build left accelerate's process-wide state set"
-    meta = json.loads((folder / "meta.json").read_text())
+    meta = assert_a_whole_classifier_folder(folder)
     # the scenario adds one high row; the row already among the labelled messages is not trained on twice
     assert meta["rows"] == 33 and meta["class_counts"] == {**dict.fromkeys(LEVELS, 8), "high": 9}
     assert set(meta["card"]) == {"independent", "sample_conversations", "safety_set"}
