@@ -116,10 +116,20 @@ def build_app(store: RankingStore, settings: LabelSettings):
                 with gr.Group(visible=False, elem_id=f"slot-{i}") as group:
                     reply = gr.Textbox(label=f"Reply {chr(65 + i)}", interactive=False, lines=4, elem_id=f"reply-{i}")
                     with gr.Row():
-                        rank = gr.Dropdown(label="Rank (1 = best)", choices=[], elem_id=f"rank-{i}")
+                        # allow_custom_value: Gradio's own choice check would quote a bad value in its error and
+                        # on stderr; labeling.form_judgements checks every value and names the reply instead.
+                        rank = gr.Dropdown(
+                            label="Rank (1 = best)", choices=[], elem_id=f"rank-{i}", allow_custom_value=True
+                        )
                         unsafe = gr.Checkbox(label="unsafe / harmful", elem_id=f"unsafe-{i}")
                         ratings = [
-                            gr.Dropdown(RATING_CHOICES, value="", label=f"{name} (1-5)", elem_id=f"{name}-{i}")
+                            gr.Dropdown(
+                                RATING_CHOICES,
+                                value="",
+                                label=f"{name} (1-5)",
+                                elem_id=f"{name}-{i}",
+                                allow_custom_value=True,
+                            )
                             for name in RATINGS
                         ]
                 slots.append((group, reply, rank, unsafe, ratings))
@@ -146,9 +156,9 @@ def build_app(store: RankingStore, settings: LabelSettings):
                 raise gr.Error("No item to submit.")
             width = 2 + len(RATINGS)  # rank, unsafe, then the ratings, per reply slot
             per_slot = [form_values[i * width : (i + 1) * width] for i in range(k)]
-            ranks = [int(v[0]) if v[0] else None for v in per_slot]
-            unsafe_flags = [bool(v[1]) for v in per_slot]
-            ratings_by_name = {name: [v[2 + j] or None for v in per_slot] for j, name in enumerate(RATINGS)}
+            ranks = [v[0] for v in per_slot]  # raw: submit() checks every type, so "false" is no flag
+            unsafe_flags = [v[1] for v in per_slot]
+            ratings_by_name = {name: [v[2 + j] for v in per_slot] for j, name in enumerate(RATINGS)}
             return guarded(
                 lambda: submit(
                     store,

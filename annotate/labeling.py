@@ -133,17 +133,7 @@ def submit(
     if assignment is None or assignment.annotator_id != annotator.id:
         raise PermissionError("this item is not assigned to you")
     shown = assignment.shown_order[: settings.max_candidates]
-    missing = [i + 1 for i, r in enumerate(ranks[: len(shown)]) if r is None]
-    if missing:
-        raise ValueError(f"give every reply a rank (missing for reply {', '.join(map(str, missing))})")
-    judgements = {
-        cid: CandidateJudgement(
-            rank=int(ranks[i]),
-            unsafe=bool(unsafe[i]),
-            **{name: (int(values[i]) if values[i] else None) for name, values in ratings.items()},
-        )
-        for i, cid in enumerate(shown)
-    }
+    judgements = form_judgements(shown, ranks, unsafe, ratings)  # the store checks the rationale
     store.submit_ranking(assignment_id, annotator.id, _dense(judgements), rationale)
     return load_item(store, settings, username)
 
@@ -152,6 +142,63 @@ def skip(store: RankingStore, settings: LabelSettings, username: str | None, ass
     annotator = current_annotator(store, username)
     store.skip(assignment_id, annotator.id)
     return load_item(store, settings, username)
+
+
+def reply_letter(slot: int) -> str:
+    """How the page names a reply: A, B, C..."""
+    return chr(ord("A") + slot)
+
+
+def form_judgements(
+    shown: list[int], ranks: list[object], unsafe: list[object], ratings: dict[str, list[object]]
+) -> dict[int, CandidateJudgement]:
+    """The judgements of the shown replies from the form's raw values, strictly typed.
+
+    A rank is a whole number (or its digits as text) from 1 to the number of replies; a flag is
+    true or false, never the text "false"; a rating is empty or 1-5. Errors name the reply by the
+    letter the page shows and never quote the value.
+    """
+    n = len(shown)
+    problems: list[str] = []
+    missing: list[str] = []
+    judgements = {}
+    for slot, candidate_id in enumerate(shown):
+        letter = reply_letter(slot)
+        before = len(problems)
+        rank = _whole_number(_at(ranks, slot), 1, n, problems, f"reply {letter}: the rank")
+        if rank is None and len(problems) == before:
+            missing.append(letter)
+        flag = _at(unsafe, slot, default=False)
+        if not isinstance(flag, bool):
+            problems.append(f"reply {letter}: 'unsafe' must be true or false")
+        given = {
+            name: _whole_number(_at(values, slot), 1, 5, problems, f"reply {letter}: the {name} rating")
+            for name, values in ratings.items()
+        }
+        if rank is not None and len(problems) == before:
+            judgements[candidate_id] = CandidateJudgement(rank=rank, unsafe=flag, **given)
+    if missing:
+        problems.insert(0, f"give every reply a rank (missing for reply {', '.join(missing)})")
+    if problems:
+        raise ValueError("; ".join(problems))
+    return judgements
+
+
+def _at(values: list[object], slot: int, default: object = None) -> object:
+    return values[slot] if slot < len(values) else default
+
+
+def _whole_number(value: object, lowest: int, highest: int, problems: list[str], what: str) -> int | None:
+    """``value`` as an int from ``lowest`` to ``highest``, or None when empty; anything else (a bool, a
+    fraction, text) adds a problem naming ``what`` and gives None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not lowest <= value <= highest:
+        problems.append(f"{what} must be a whole number from {lowest} to {highest}")
+        return None
+    return value
 
 
 HOTKEY_HELP = (

@@ -81,6 +81,23 @@ def storable_text(text: str) -> str:
     return text.replace("\x00", "")
 
 
+# A rationale is a sentence or a paragraph. The cap keeps one request from filling the disk.
+MAX_RATIONALE_CHARS = 4000
+
+
+def rationale_problem(rationale: object) -> str | None:
+    """Why a rationale cannot be stored (None when it can). Never quotes it: it may hold clinical text."""
+    if rationale is None:
+        return None
+    if not isinstance(rationale, str):
+        return f"the rationale must be text, not {type(rationale).__name__}"
+    if "\x00" in rationale:
+        return "the rationale contains a NUL character; remove it and submit again"
+    if len(rationale) > MAX_RATIONALE_CHARS:
+        return f"the rationale is {len(rationale)} characters long; at most {MAX_RATIONALE_CHARS} are kept"
+    return None
+
+
 def sqlite_url(path: str | Path) -> str:
     return f"sqlite:///{Path(path).resolve()}"
 
@@ -406,6 +423,7 @@ class RankingStore:
             if assignment.status != "pending":
                 raise RankingError(f"assignment {assignment_id} was already {assignment.status}")
             problems = _judgement_problems(judgements, assignment.shown_order)
+            problems += [p for p in [rationale_problem(rationale)] if p]
             if problems:
                 raise RankingError("; ".join(problems))
             ranking = Ranking(

@@ -92,3 +92,36 @@ def test_clinical_text_never_reaches_the_logs(server, caplog, capfd):
     logged = caplog.text + output.out + output.err
     for clinical in ("client message", "reply 0.", "reply 1.", "reply 2.", "private rationale"):
         assert clinical not in logged
+
+
+def test_bad_submissions_get_a_clear_error_and_store_nothing(server):
+    """An 8 MB rationale, a NUL byte, the text "false" as a flag, a fractional rank: each is refused with an
+    error naming the reply by its letter, and the item stays open for a correct submission (issue #12)."""
+    store, url = server
+    store.add_annotator("carl", PASSWORD)
+    prompt_id = store.add_prompt("p-carl", [{"role": "user", "content": "client message for carl"}])
+    store.add_candidates(prompt_id, [f"reply carl.{c}" for c in range(3)], source="m")
+    carl = client(url, "carl")
+    assert "client message" in carl.predict(api_name="/load_item")[2]
+
+    def form(rationale="", flag=False, rank_a="1"):
+        values = [rationale, rank_a, flag, "", "", "", "2", False, "", "", "", "3", False, "", "4", ""]
+        return values + [None, False, "", "", ""] * 3
+
+    refused = {
+        "8 MB rationale": (form(rationale="x" * 8_000_000), "at most 4000 are kept"),
+        "NUL in the rationale": (form(rationale="fine\x00text"), "NUL character"),
+        '"false" as a flag': (form(flag="false"), "reply A: 'unsafe' must be true or false"),
+        "a fractional rank": (form(rank_a="1.5"), "reply A: the rank must be a whole number from 1 to 3"),
+        "no rank": (form(rank_a=None), "missing for reply A"),
+        "a rating of 9": (form()[:14] + ["9"] + form()[15:], "reply C: the safety rating must be"),
+    }
+    for case, (values, message) in refused.items():
+        with pytest.raises(Exception, match=message):
+            carl.predict(*values, api_name="/submit")
+        carl_id = next(a.id for a in store.annotators() if a.username == "carl")
+        assert not [r for r in store.rankings() if r["annotator_id"] == carl_id], f"{case} was stored"
+    after = carl.predict(*form(rationale="a fine reason"), api_name="/submit")
+    assert "1 ranked" in after[0]
+    [ranking] = [r for r in store.rankings() if r["annotator_id"] == carl_id]
+    assert not any(e.unsafe for e in ranking["entries"].values())

@@ -60,7 +60,7 @@ def test_submit_with_ties_and_flags_then_next_item(store):
 
 def test_incomplete_ranking_is_refused_and_nothing_is_stored(store):
     view = load_item(store, SETTINGS, "ann")
-    with pytest.raises(ValueError, match="missing for reply 2"):
+    with pytest.raises(ValueError, match="missing for reply B"):
         submit(store, SETTINGS, "ann", view.assignment_id, [1, None, 2], [False] * 3, NO_RATINGS)
     assert store.rankings() == []
 
