@@ -211,6 +211,10 @@ def build_app(store: RankingStore, settings: LabelSettings):
 
 def launch(store: RankingStore, settings: LabelSettings, host: str, port: int, block: bool = True):
     """Serve the app behind a login (accounts from `align users`)."""
+    from starlette.middleware import Middleware
+
+    from annotate.http_security import SecureHeadersNoUploads
+
     app = build_app(store, settings)
     app.queue(default_concurrency_limit=8)
     guard = LoginGuard(store, settings.max_failed_logins, settings.lockout_seconds)
@@ -228,6 +232,7 @@ def launch(store: RankingStore, settings: LabelSettings, host: str, port: int, b
         # Off, Gradio also deletes what an earlier version of this app left there.
         run_history=False,
         footer_links=[],  # the API, settings and run-history pages are not for therapists
+        app_kwargs={"middleware": [Middleware(SecureHeadersNoUploads)]},
         head=HOTKEY_SCRIPT,
         css=HIDDEN_CSS,
     )

@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from annotate.app import launch
 from annotate.labeling import LabelSettings
@@ -74,7 +75,7 @@ def test_login_rank_with_tie_and_flag_then_stored(app_url):
     with sync_playwright() as p:
         browser, page = open_logged_in(p, url, "dana")
         page.wait_for_selector("#reply-2 textarea", timeout=30000)
-        page.wait_for_function("document.querySelector('#reply-0 textarea').value.length > 0")
+        expect(page.locator("#reply-0 textarea")).not_to_have_value("", timeout=30000)
         conversation = page.input_value("#conversation textarea")
         assert "<script>window.hacked=1</script>" in conversation  # shown as text...
         assert page.evaluate("window.hacked") is None  # ...never run
@@ -105,15 +106,15 @@ def test_rank_with_the_keyboard_then_admin_sees_progress(app_url):
     store, url = app_url
     with sync_playwright() as p:
         browser, page = open_logged_in(p, url, "dana")
-        page.wait_for_function("document.querySelector('#reply-0 textarea')?.value.length > 0", timeout=30000)
+        expect(page.locator("#reply-0 textarea")).not_to_have_value("", timeout=30000)
         replies = [page.input_value(f"#reply-{i} textarea") for i in range(3)]
         letters = "abc"
         best, cheer, unsafe = (letters[replies.index(t)] for t in (BEST, "Cheer up.", "Just get over it."))
         page.evaluate("document.activeElement.blur()")  # nothing focused, as after reading the replies
         for key in (best, cheer, unsafe.upper(), "u", unsafe):  # best, next, the last tied with it, a flag
             page.keyboard.press(key)
-        page.wait_for_function(f"document.querySelector('#unsafe-{letters.index(unsafe)} input').checked")
-        page.wait_for_function(f"document.querySelector('#rank-{letters.index(unsafe)} input').value === '2'")
+        expect(page.locator(f"#unsafe-{letters.index(unsafe)} input")).to_be_checked()
+        expect(page.locator(f"#rank-{letters.index(unsafe)} input")).to_have_value("2")
         page.keyboard.press("Enter")
         page.wait_for_selector("text=Nothing left to rank", timeout=30000)
         browser.close()
@@ -143,14 +144,22 @@ def browser_storage(page) -> str:
 
 def test_the_browser_keeps_no_clinical_text_after_ranking_or_logout(app_url):
     """Gradio's run history wrote every submit's inputs and outputs (the rationale, the next client message and
-    its replies) to localStorage, kept them after logout, and linked to them from the footer (issue #12)."""
+    its replies) to localStorage, kept them after logout, and linked to them from the footer (issue #12).
+    This runs under the app's content security policy, and nothing may be blocked by it."""
     from playwright.sync_api import sync_playwright
 
     store, url = app_url
     rationale = "the first reply names the loneliness"
     with sync_playwright() as p:
-        browser, page = open_logged_in(p, url, "dana")
-        page.wait_for_function("document.querySelector('#reply-2 textarea')?.value.length > 0", timeout=30000)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_FLAGS)
+        page = browser.new_page(viewport={"width": 1200, "height": 1400})
+        blocked = []  # the app must work under its own content security policy
+        page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+        page.goto(url)
+        page.fill("input[type=text]", "dana")
+        page.fill("input[type=password]", PASSWORD)
+        page.click("button:has-text('Login')")
+        expect(page.locator("#reply-2 textarea")).not_to_have_value("", timeout=30000)
         for i in range(3):
             choose(page, f"rank-{i}", str(i + 1))
         page.fill("#rationale textarea", rationale)
@@ -168,4 +177,5 @@ def test_the_browser_keeps_no_clinical_text_after_ranking_or_logout(app_url):
         kept = browser_storage(page)
         assert not [text for text in clinical if text in kept], "clinical text left in browser storage after logout"
         browser.close()
+    assert not blocked, blocked
     assert len(store.rankings()) == 1

@@ -39,8 +39,9 @@ def store(tmp_path):
 
 def rank_in_shown_order(store, settings, user, view, best_text=None):
     """Rank the shown replies: the one with ``best_text`` first, else in shown order."""
-    ranks = [1 if text == best_text else i + 2 for i, text in enumerate(view.replies)]
     n = len(view.replies)
+    order = sorted(range(n), key=lambda i: view.replies[i] != best_text)  # stable: the rest keep shown order
+    ranks = [order.index(i) + 1 for i in range(n)]  # 1..n, as the page's rank menus offer
     ratings = {k: v[:n] for k, v in NO_RATINGS.items()}
     return submit(store, settings, user, view.assignment_id, ranks, [False] * n, ratings)
 

@@ -125,3 +125,19 @@ def test_bad_submissions_get_a_clear_error_and_store_nothing(server):
     assert "1 ranked" in after[0]
     [ranking] = [r for r in store.rankings() if r["annotator_id"] == carl_id]
     assert not any(e.unsafe for e in ranking["entries"].values())
+
+
+def test_every_response_has_security_headers_and_uploads_are_refused(server, tmp_path):
+    """No page takes a file, yet Gradio stored a 5 MB upload from any logged-in user; and no response said
+    the page may not be framed or type-sniffed (issue #12)."""
+    _, url = server
+    for path in ("", "config", "gradio_api/info"):
+        headers = httpx.get(url + path).headers  # the login page and the refusals get them too
+        assert headers["x-frame-options"] == "DENY" and headers["x-content-type-options"] == "nosniff", path
+        assert "frame-ancestors 'none'" in headers["content-security-policy"], path
+        assert "connect-src 'self'" in headers["content-security-policy"], path
+    with httpx.Client(base_url=url) as logged_in:
+        assert logged_in.post("login", data={"username": "ann", "password": PASSWORD}).status_code == 200
+        assert logged_in.get("config").status_code == 200
+        refused = logged_in.post("gradio_api/upload", files={"files": ("notes.txt", b"x" * 5_000_000)})
+        assert refused.status_code == 403 and "takes no files" in refused.json()["detail"]
