@@ -221,7 +221,7 @@ def launch(store: RankingStore, settings: LabelSettings, host: str, port: int, b
     app.launch(
         server_name=host,
         server_port=port,
-        auth=guard,
+        auth=guard.check,
         auth_message="counsel-align: log in with your account",
         prevent_thread_lock=not block,
         show_error=True,

@@ -7,12 +7,21 @@ An ASGI middleware, given to Gradio's FastAPI app through ``launch(app_kwargs=..
   elsewhere. Gradio's page and the app's shortcut script are inline, hence ``'unsafe-inline'``.
 - **No uploads.** No page of the app takes a file, yet Gradio accepts uploads of any size from any
   logged-in user, which fills the disk. Upload requests are refused before their body is read.
+- **Logins.** Gradio's login route gives the ``auth`` function only a username and a password. Around
+  it this layer sets ``LOGIN_ATTEMPT`` (the client's address) for ``LoginGuard``, and when the guard
+  refused a locked-out attempt, answers 429 with the time left instead of "Incorrect credentials"
+  (``LOGIN_SCRIPT``, put into every HTML page here, shows it on Gradio's login page, which shows
+  nothing for a status but 400 and gets the app's ``head`` only after login).
 """
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+
+from annotate.labeling import LOGIN_ATTEMPT
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -36,6 +45,32 @@ SECURITY_HEADERS = {
 }
 UPLOAD_PATHS = ("/gradio_api/upload", "/upload")
 
+# Gradio's login page says "Incorrect credentials" on a 400 and nothing otherwise: show a 429's reason.
+LOGIN_SCRIPT = """
+<script>
+(() => {
+  const realFetch = window.fetch;
+  window.fetch = async (...args) => {
+    const response = await realFetch(...args);
+    const url = String((args[0] && args[0].url) || args[0]);
+    if (response.status === 429 && /\\/login\\/?$/.test(url)) {
+      let box = document.querySelector("#login-refused");
+      if (!box) {
+        box = document.createElement("p");
+        box.id = "login-refused";
+        box.setAttribute("role", "alert");
+        box.style.cssText = "position:fixed;top:0;left:0;right:0;margin:0;padding:12px;text-align:center;"
+          + "background:#fde8e8;color:#7a1010;font-weight:600;z-index:1000";
+        document.body.prepend(box);
+      }
+      box.textContent = (await response.clone().json()).detail;
+    }
+    return response;
+  };
+})();
+</script>
+"""
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -52,24 +87,91 @@ class SecureHeadersNoUploads:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if scope["path"].rstrip("/").endswith(UPLOAD_PATHS):
+        send = _with_security_headers(send)
+        path = scope["path"].rstrip("/")
+        if path.endswith(UPLOAD_PATHS):
             await _refuse_upload(send)
-            return
+        elif path.endswith("/login") and scope["method"] == "POST":
+            await self._login(scope, receive, send)
+        elif scope["method"] == "GET":
+            await self.app(scope, receive, _with_login_script(send))
+        else:
+            await self.app(scope, receive, send)
 
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                names = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items() if k.encode() not in names]
-                message["headers"] = [*message.get("headers", []), *extra]
+    async def _login(self, scope: Scope, receive: Receive, send: Send) -> None:
+        attempt: dict[str, Any] = {"address": (scope.get("client") or ("", 0))[0]}
+        token = LOGIN_ATTEMPT.set(attempt)
+        replaced = False
+
+        async def send_reason_when_locked(message: Message) -> None:
+            nonlocal replaced
+            if message["type"] == "http.response.start" and message["status"] == 400 and "locked_for" in attempt:
+                replaced = True
+                await _send_json(send, 429, locked_out_reason(attempt["locked_for"]), retry_after=attempt["locked_for"])
+            elif not replaced:
+                await send(message)
+
+        try:
+            await self.app(scope, receive, send_reason_when_locked)
+        finally:
+            LOGIN_ATTEMPT.reset(token)
+
+
+def _with_security_headers(send: Send) -> Send:
+    async def send_with_headers(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            names = {name.lower() for name, _ in message.get("headers", [])}
+            extra = [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items() if k.encode() not in names]
+            message["headers"] = [*message.get("headers", []), *extra]
+        await send(message)
+
+    return send_with_headers
+
+
+def _with_login_script(send: Send) -> Send:
+    """Puts ``LOGIN_SCRIPT`` into every HTML page: Gradio's ``head`` reaches the page only after login."""
+    held: list[Message] = []
+    body = bytearray()
+
+    async def send_page(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = dict(message.get("headers", []))
+            if headers.get(b"content-type", b"").startswith(b"text/html") and b"content-encoding" not in headers:
+                held.append(message)  # the length changes: hold the start until the whole page is here
+                return
+        if not held or message["type"] != "http.response.body":
             await send(message)
+            return
+        body.extend(message.get("body", b""))
+        if message.get("more_body"):
+            return
+        page = bytes(body).replace(b"</head>", LOGIN_SCRIPT.encode() + b"</head>", 1)
+        start = held[0]
+        start["headers"] = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
+        start["headers"].append((b"content-length", str(len(page)).encode()))
+        await send(start)
+        await send({"type": "http.response.body", "body": page})
 
-        await self.app(scope, receive, send_with_headers)
+    return send_page
+
+
+def locked_out_reason(seconds: float) -> str:
+    minutes = max(1, math.ceil(seconds / 60))
+    return (
+        "Too many failed logins from here. Try again in "
+        f"{minutes} minute{'s' if minutes > 1 else ''}, or ask your admin to check your account."
+    )
+
+
+async def _send_json(send: Send, status: int, detail: str, retry_after: float | None = None) -> None:
+    body = json.dumps({"detail": detail}).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    if retry_after is not None:
+        headers.append((b"retry-after", str(math.ceil(retry_after)).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 async def _refuse_upload(send: Send) -> None:
-    body = b'{"detail": "this app takes no files: uploads are refused"}'
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    headers += [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
     # Answered before the body is read; the server then drops the rest of it with the connection.
-    await send({"type": "http.response.start", "status": 403, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+    await _send_json(send, 403, "this app takes no files: uploads are refused")

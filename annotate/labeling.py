@@ -7,6 +7,9 @@ validation of a ranking, progress, and the login rate limit.
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
+import hashlib
 import threading
 import time
 from collections import defaultdict, deque
@@ -54,26 +57,75 @@ class ItemView:
     message: str = ""
 
 
-class LoginGuard:
-    """Refuses logins for a while after too many failures for one username (brute-force limit)."""
+# The login request being handled, set by the HTTP layer (annotate/http_security.py) around Gradio's
+# login route: {"address": the client's IP}. The guard writes "locked_for" (seconds) into it when it
+# refuses a locked-out attempt, so the HTTP layer can say so and for how long. Gradio calls the guard
+# with only a username and a password, hence this side channel.
+LOGIN_ATTEMPT: contextvars.ContextVar[dict] = contextvars.ContextVar("login_attempt")
 
-    def __init__(self, store: RankingStore, max_failures: int, lockout_seconds: int) -> None:
+
+class LoginGuard:
+    """Brute-force limits on logins, counted by (username, source address) and by source address alone.
+
+    - ``max_failures`` wrong passwords for one account from one address lock that pair for
+      ``lockout_seconds``. An attacker elsewhere cannot lock a therapist out of their own machine.
+    - ``max_failures_per_address`` failures from one address, over any usernames, lock that address
+      (one password sprayed across every account).
+
+    A locked attempt is refused without checking its password, and audited. The password hash runs in a
+    worker thread, so logins don't stall the server's event loop.
+    """
+
+    def __init__(
+        self,
+        store: RankingStore,
+        max_failures: int,
+        lockout_seconds: int,
+        max_failures_per_address: int | None = None,
+    ) -> None:
         self.store, self.max_failures, self.lockout = store, max_failures, lockout_seconds
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
+        self.max_failures_per_address = max_failures_per_address or 4 * max_failures
+        self._failures: dict[tuple[str, str] | str, deque[float]] = defaultdict(deque)  # key -> failure times
         self._lock = threading.Lock()
 
-    def __call__(self, username: str, password: str) -> bool:
+    def locked_for(self, username: str, address: str) -> float:
+        """Seconds until ``username`` may try again from ``address`` (0: now)."""
         now = time.monotonic()
+        waits = [0.0]
         with self._lock:
-            recent = self._failures[username]
-            while recent and now - recent[0] > self.lockout:
-                recent.popleft()
-            if len(recent) >= self.max_failures:
-                return False  # locked out, even with the right password
-        ok = self.store.authenticate(username, password) is not None
+            for key, limit in (
+                (self._pair(username, address), self.max_failures),
+                (address, self.max_failures_per_address),
+            ):
+                recent = self._failures.get(key)
+                while recent and now - recent[0] > self.lockout:
+                    recent.popleft()
+                if not recent:
+                    self._failures.pop(key, None)  # forget sources that went quiet
+                elif len(recent) >= limit:
+                    waits.append(self.lockout - (now - recent[-limit]))
+        return max(waits)
+
+    @staticmethod
+    def _pair(username: str, address: str) -> tuple[str, str]:
+        """A bounded key: what was typed as a username may be a megabyte long."""
+        return hashlib.sha256(username.encode("utf-8", "replace")).hexdigest(), address
+
+    async def check(self, username: str, password: str) -> bool:
+        """Gradio's ``auth``: whether to log in (an async function, so Gradio awaits it on its event loop)."""
+        attempt = LOGIN_ATTEMPT.get({})
+        address = attempt.get("address", "")
+        wait = self.locked_for(username, address)
+        if wait > 0:
+            attempt["locked_for"] = wait
+            await asyncio.to_thread(self.store.record_refused_login, username, address)
+            return False
+        ok = await asyncio.to_thread(self.store.authenticate, username, password, address) is not None
         if not ok:
+            now = time.monotonic()
             with self._lock:
-                self._failures[username].append(now)
+                self._failures[self._pair(username, address)].append(now)
+                self._failures[address].append(now)
         return ok
 
 

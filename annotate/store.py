@@ -9,6 +9,7 @@ counts only: clinical text never goes to logs).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import random
@@ -50,6 +51,28 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(candidate.hex(), digest)
 
 
+MAX_USERNAME_CHARS = 100  # the width of annotators.username
+
+
+@functools.cache
+def _decoy_hash() -> str:
+    """A hash no password matches: an unknown username is checked against it, so it takes as long as a known one."""
+    return hash_password(secrets.token_urlsafe(32))
+
+
+def login_actor(username: str, annotator: Annotator | None) -> str:
+    """Who a login attempt is audited as: the account's name, or a hash of what was typed. A password typed
+    into the username box, or a megabyte of it, is never stored."""
+    if annotator is not None:
+        return annotator.username
+    return "unknown-user:" + hashlib.sha256(username.encode("utf-8", "replace")).hexdigest()[:16]
+
+
+def address_hash(address: str) -> str:
+    """The source address of a login attempt as the audit log keeps it: a hash, enough to see one source repeat."""
+    return hashlib.sha256(address.encode()).hexdigest()[:16] if address else ""
+
+
 class RankingError(ValueError):
     """A submission the store refuses (wrong owner, incomplete ranking, bad rating), with why."""
 
@@ -83,6 +106,16 @@ def storable_text(text: str) -> str:
 
 # A rationale is a sentence or a paragraph. The cap keeps one request from filling the disk.
 MAX_RATIONALE_CHARS = 4000
+
+
+def _account(session: Session, username: str) -> Annotator | None:
+    if not 0 < len(username) <= MAX_USERNAME_CHARS:
+        return None  # no account has such a name; don't send a megabyte to the database
+    return session.scalar(select(Annotator).where(Annotator.username == username))
+
+
+def _source(address: str) -> dict[str, str]:
+    return {"source": address_hash(address)} if address else {}
 
 
 def rationale_problem(rationale: object) -> str | None:
@@ -323,6 +356,8 @@ class RankingStore:
             raise ValueError(f"role must be one of {list(ROLES)}, found {role!r}")
         if len(password) < 8:
             raise ValueError("password must be at least 8 characters")
+        if not 0 < len(username) <= MAX_USERNAME_CHARS or username != username.strip():
+            raise ValueError(f"a username is 1-{MAX_USERNAME_CHARS} characters, without spaces at either end")
         with self.session() as session:
             if session.scalar(select(Annotator.id).where(Annotator.username == username)) is not None:
                 raise ValueError(f"user {username!r} already exists")
@@ -340,13 +375,22 @@ class RankingStore:
             annotator.active = active
             self.audit(session, actor, "enable_annotator" if active else "disable_annotator", annotator_id=annotator.id)
 
-    def authenticate(self, username: str, password: str) -> Annotator | None:
-        """The active annotator with these credentials, else None (same answer for any failure)."""
+    def authenticate(self, username: str, password: str, address: str = "") -> Annotator | None:
+        """The active annotator with these credentials, else None: the same answer, after the same password
+        hash, for any failure (an unknown name is checked against a decoy), so neither tells which names exist.
+        Every attempt is audited by account name or a hash of the typed name, and a hash of ``address``."""
         with self.session() as session:
-            annotator = session.scalar(select(Annotator).where(Annotator.username == username))
-            ok = annotator is not None and annotator.active and verify_password(password, annotator.password_hash)
-            self.audit(session, username, "login" if ok else "login_failed")
+            annotator = _account(session, username)
+            stored = annotator.password_hash if annotator is not None else _decoy_hash()
+            ok = verify_password(password, stored) and annotator is not None and annotator.active
+            self.audit(session, login_actor(username, annotator), "login" if ok else "login_failed", **_source(address))
             return annotator if ok else None
+
+    def record_refused_login(self, username: str, address: str = "") -> None:
+        """Audit an attempt refused by the brute-force limit, without checking its password."""
+        with self.session() as session:
+            annotator = _account(session, username)
+            self.audit(session, login_actor(username, annotator), "login_refused_locked", **_source(address))
 
     def annotators(self) -> list[Annotator]:
         with self.session() as session:

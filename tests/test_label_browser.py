@@ -179,3 +179,24 @@ def test_the_browser_keeps_no_clinical_text_after_ranking_or_logout(app_url):
         browser.close()
     assert not blocked, blocked
     assert len(store.rankings()) == 1
+
+
+def test_a_locked_out_login_says_for_how_long(app_url):
+    """Gradio's login page said only "Incorrect credentials", even when an account was locked (issue #12)."""
+    from playwright.sync_api import sync_playwright
+
+    _, url = app_url
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(url)
+        for attempt in range(6):  # the sixth comes after five failures: locked
+            page.fill("input[type=text]", "dana")
+            page.fill("input[type=password]", "not the password" if attempt < 5 else PASSWORD)
+            with page.expect_response(lambda r: r.url.rstrip("/").endswith("/login")) as answer:
+                page.click("button:has-text('Login')")
+            assert answer.value.status == (400 if attempt < 5 else 429)
+        expect(page.get_by_role("alert")).to_contain_text("Try again in 5 minutes")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "login-locked.png"))
+        browser.close()

@@ -1,5 +1,7 @@
 """The ranking app's rules as plain functions: blinding, redaction, ties and flags, permissions, login limit."""
 
+import hashlib
+
 import pytest
 
 from annotate import labeling
@@ -82,14 +84,53 @@ def test_annotators_cannot_touch_each_others_items_or_the_admin_page(store):
         load_item(store, SETTINGS, "ann")
 
 
-def test_login_is_rate_limited_per_username(store, monkeypatch):
+def login(guard, username, password, address):
+    """One login through the guard as the HTTP layer makes it: the attempt's address set around it."""
+    import asyncio
+
+    attempt = {"address": address}
+    token = labeling.LOGIN_ATTEMPT.set(attempt)
+    try:
+        return asyncio.run(guard.check(username, password)), attempt
+    finally:
+        labeling.LOGIN_ATTEMPT.reset(token)
+
+
+def test_login_limits_count_by_account_and_address_and_say_how_long(store, monkeypatch):
     clock = [1000.0]
     monkeypatch.setattr(labeling.time, "monotonic", lambda: clock[0])
-    guard = LoginGuard(store, max_failures=3, lockout_seconds=60)
-    assert guard("ann", "long enough pw")
+    guard = LoginGuard(store, max_failures=3, lockout_seconds=60, max_failures_per_address=5)
+    assert login(guard, "ann", "long enough pw", "10.0.0.1")[0]
     for _ in range(3):
-        assert not guard("ann", "wrong guess")
-    assert not guard("ann", "long enough pw")  # locked out even with the right password
-    assert guard("bo", "long enough pw")  # other accounts are unaffected
+        assert not login(guard, "ann", "wrong guess", "10.0.0.9")[0]
+    ok, attempt = login(guard, "ann", "long enough pw", "10.0.0.9")
+    assert not ok and attempt["locked_for"] == 60, "locked from the attacker's address, even with the right password"
+    assert login(guard, "ann", "long enough pw", "10.0.0.1")[0], "but not from the therapist's own"
+    clock[0] += 30
+    assert guard.locked_for("ann", "10.0.0.9") == 30
+    for name in ("bo", "cy", "di", "ed", "fy"):  # one password sprayed across accounts from one address
+        login(guard, name, "Summer2026!", "10.0.0.7")
+    ok, attempt = login(guard, "bo", "long enough pw", "10.0.0.7")
+    assert not ok and attempt["locked_for"] == 60, "the spraying address is locked for every account"
+    assert login(guard, "bo", "long enough pw", "10.0.0.1")[0]
     clock[0] += 61
-    assert guard("ann", "long enough pw")
+    assert login(guard, "ann", "long enough pw", "10.0.0.9")[0] and login(guard, "bo", "long enough pw", "10.0.0.7")[0]
+
+    actions = [(e.actor, e.action) for e in store.audit_log() if e.action.startswith("login")]
+    assert ("ann", "login_refused_locked") in actions and ("bo", "login_refused_locked") in actions
+    assert sum(a == "login_refused_locked" for _, a in actions) == 2, "every refused attempt is audited"
+    unknown = {actor for actor, _ in actions if actor.startswith("unknown-user:")}
+    assert len(unknown) == 4 and all(len(actor) == len("unknown-user:") + 16 for actor in unknown)
+    assert not [e for e in store.audit_log() if "Summer2026" in str(e.detail) + e.actor]
+    assert {e.detail.get("source") for e in store.audit_log() if e.action.startswith("login")} <= {
+        hashlib.sha256(a.encode()).hexdigest()[:16] for a in ("10.0.0.1", "10.0.0.9", "10.0.0.7")
+    }, "addresses are kept as hashes"
+
+
+def test_a_huge_or_password_like_username_is_audited_as_a_short_hash(store):
+    assert store.authenticate("x" * 1_000_000, "long enough pw") is None
+    assert store.authenticate("my secret password", "long enough pw") is None
+    failed = [e for e in store.audit_log() if e.action == "login_failed"]
+    assert [len(e.actor) for e in failed] == [29, 29] and "secret" not in " ".join(e.actor for e in failed)
+    with pytest.raises(ValueError, match="a username is 1-100 characters"):
+        store.add_annotator("y" * 101, "long enough pw")
