@@ -3,6 +3,7 @@ in ``annotate/labeling.py``. Who is logged in always comes from the request, nev
 Text is shown in plain text boxes, so a message containing HTML or script shows as text.
 """
 
+import logging
 from typing import Any
 
 from annotate.labeling import (
@@ -17,6 +18,8 @@ from annotate.labeling import (
     submit,
 )
 from annotate.store import RankingError, RankingStore
+
+log = logging.getLogger(__name__)
 
 RATINGS = ("empathy", "safety", "helpfulness")
 RATING_CHOICES = ["", "1", "2", "3", "4", "5"]
@@ -93,13 +96,21 @@ def build_app(store: RankingStore, settings: LabelSettings):
         out += ["", ""]  # rationale and the shortcut history start empty
         return out
 
+    def refuse(message: str) -> gr.Error:
+        # No traceback on stderr: a refused submit is routine, and the log would carry the request's trail.
+        return gr.Error(message, print_exception=False)
+
     def guarded(action):
         try:
             return render(action())
         except PermissionError as exc:
-            raise gr.Error(f"Not allowed: {exc}") from None
+            raise refuse(f"Not allowed: {exc}") from None
         except (RankingError, ValueError) as exc:
-            raise gr.Error(str(exc)) from None
+            raise refuse(str(exc)) from None
+        except Exception as exc:
+            # A database error's message can quote the statement's parameters (a rationale): log the kind only.
+            log.error("the ranking app could not complete a request: %s", type(exc).__name__)
+            raise refuse("The server could not do this; nothing was saved. Try again, or tell an admin.") from None
 
     with gr.Blocks(title="counsel-align: rank replies", analytics_enabled=False) as app:
         assignment = gr.State(None)
@@ -148,12 +159,20 @@ def build_app(store: RankingStore, settings: LabelSettings):
 
         outputs = [assignment, reply_count, progress, message, conversation, *widgets, rationale, hotkey]
 
+        def validate_inputs_quietly(block_fn, inputs):
+            # Gradio's own check quotes every received value (a rationale) in its error, on stderr and to
+            # the caller; Blocks.process_api calls it through the instance, so this one takes its place.
+            if len(inputs) < len(block_fn.inputs):
+                raise refuse(f"this call needs {len(block_fn.inputs)} values and got {len(inputs)}")
+
+        app.validate_inputs = validate_inputs_quietly
+
         def on_load(request: gr.Request):
             return guarded(lambda: load_item(store, settings, user_of(request)))
 
         def on_submit(request: gr.Request, assignment_id, rationale_text, *form_values):
             if assignment_id is None:
-                raise gr.Error("No item to submit.")
+                raise refuse("No item to submit.")
             width = 2 + len(RATINGS)  # rank, unsafe, then the ratings, per reply slot
             per_slot = [form_values[i * width : (i + 1) * width] for i in range(k)]
             ranks = [v[0] for v in per_slot]  # raw: submit() checks every type, so "false" is no flag
@@ -174,7 +193,7 @@ def build_app(store: RankingStore, settings: LabelSettings):
 
         def on_skip(assignment_id, request: gr.Request):
             if assignment_id is None:
-                raise gr.Error("No item to skip.")
+                raise refuse("No item to skip.")
             return guarded(lambda: skip(store, settings, user_of(request), assignment_id))
 
         def on_admin(request: gr.Request):
@@ -183,7 +202,7 @@ def build_app(store: RankingStore, settings: LabelSettings):
             try:
                 summary = admin_summary(store, user_of(request))
             except PermissionError as exc:
-                raise gr.Error(f"Not allowed: {exc}") from None
+                raise refuse(f"Not allowed: {exc}") from None
             alpha = summary["overall_alpha"]
             shown_alpha = "not defined yet" if alpha is None else f"{alpha:.3f}"
             headline = (

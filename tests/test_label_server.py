@@ -87,11 +87,17 @@ def test_clinical_text_never_reaches_the_logs(server, caplog, capfd):
     complete = ["private rationale text"]
     for rank in (1, 2, 3):
         complete += [str(rank), False, "", "", ""]
+    with httpx.Client(base_url=url) as raw:  # what no page sends, straight to the API
+        assert raw.post("login", data={"username": "ann", "password": PASSWORD}).status_code == 200
+        too_few = raw.post("gradio_api/call/submit", json={"data": [None, "private rationale text", "1"]})
+        answer = raw.get(f"gradio_api/call/submit/{too_few.json()['event_id']}").text
+        assert "this call needs" in answer and "private rationale" not in answer, "Gradio quoted the inputs back"
     ann.predict(*complete + [None, False, "", "", ""] * 3, api_name="/submit")
     output = capfd.readouterr()
     logged = caplog.text + output.out + output.err
     for clinical in ("client message", "reply 0.", "reply 1.", "reply 2.", "private rationale"):
         assert clinical not in logged
+    assert "Traceback" not in logged, "a refused submit is routine: no traceback"
 
 
 def test_bad_submissions_get_a_clear_error_and_store_nothing(server):
