@@ -4,6 +4,7 @@ Text is shown in plain text boxes, so a message containing HTML or script shows 
 """
 
 import logging
+import re
 from typing import Any
 
 from annotate.labeling import (
@@ -13,6 +14,7 @@ from annotate.labeling import (
     LoginGuard,
     admin_summary,
     apply_hotkeys,
+    current_annotator,
     load_item,
     skip,
     submit,
@@ -31,6 +33,15 @@ HOTKEY_SCRIPT = """
 <script>
 (() => {
   let flagNext = false;
+  // The Log out button posts a form: a GET cannot log out (no link elsewhere can log a therapist out).
+  document.addEventListener("click", (e) => {
+    if (!e.target.closest || !e.target.closest("#logout")) return;
+    const form = document.createElement("form");
+    form.method = "post";
+    form.action = "logout";
+    document.body.append(form);
+    form.submit();
+  });
   document.addEventListener("keydown", (e) => {
     const t = e.target;
     const editable = t && !t.readOnly && !t.disabled;
@@ -65,6 +76,11 @@ HIDDEN_CSS = "#hotkey { display: none !important; }"
 def format_conversation(conversation: list[dict[str, str]]) -> str:
     speaker = {"user": "Client", "assistant": "Counselor", "system": "Note"}
     return "\n\n".join(f"{speaker.get(m['role'], m['role'])}: {m['content']}" for m in conversation)
+
+
+def markdown_text(text: str) -> str:
+    """``text`` shown literally inside Markdown: every character Markdown or HTML would act on is escaped."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>&~])", r"\\\1", text)
 
 
 def build_app(store: RankingStore, settings: LabelSettings):
@@ -115,6 +131,10 @@ def build_app(store: RankingStore, settings: LabelSettings):
     with gr.Blocks(title="counsel-align: rank replies", analytics_enabled=False) as app:
         assignment = gr.State(None)
         reply_count = gr.State(0)
+        with gr.Row(elem_id="account"):
+            whoami = gr.Markdown(elem_id="whoami")
+            # Logging out is a POST (annotate/http_security.py refuses a GET): HOTKEY_SCRIPT sends it.
+            gr.Button("Log out", elem_id="logout", size="sm", scale=0)
         with gr.Tab("Rank"):
             progress = gr.Markdown()
             message = gr.Markdown()
@@ -150,7 +170,7 @@ def build_app(store: RankingStore, settings: LabelSettings):
             with gr.Row():
                 submit_button = gr.Button("Submit ranking", variant="primary", elem_id="submit")
                 skip_button = gr.Button("Skip", elem_id="skip")
-        with gr.Tab("Admin"):
+        with gr.Tab("Admin", visible=False) as admin_tab:  # shown to admins only, on load
             refresh = gr.Button("Refresh", elem_id="admin-refresh")
             agreement = gr.Markdown(elem_id="admin-agreement")
             people = gr.Dataframe(label="Annotators", interactive=False, elem_id="admin-annotators")
@@ -217,7 +237,16 @@ def build_app(store: RankingStore, settings: LabelSettings):
             return [v for r, u in zip(ranks, unsafe_flags, strict=True) for v in (str(r) if r else None, u)]
 
         form = [w for _, _, rank, unsafe, ratings in slots for w in (rank, unsafe, *ratings)]
+
+        def on_identity(request: gr.Request):
+            try:
+                annotator = current_annotator(store, user_of(request))
+            except PermissionError as exc:
+                raise refuse(f"Not allowed: {exc}") from None
+            return f"Logged in as **{markdown_text(annotator.username)}**", gr.update(visible=annotator.role == "admin")
+
         app.load(on_load, outputs=outputs, api_name="load_item")
+        app.load(on_identity, outputs=[whoami, admin_tab], api_name=False)
         submit_button.click(on_submit, inputs=[assignment, rationale, *form], outputs=outputs, api_name="submit")
         skip_button.click(on_skip, inputs=[assignment], outputs=outputs, api_name="skip")
         refresh.click(on_admin, outputs=[agreement, people, done_plot, disagreement], api_name="admin")

@@ -4,9 +4,13 @@ An ASGI middleware, given to Gradio's FastAPI app through ``launch(app_kwargs=..
 - **Headers.** The page may not be framed by another site (clickjacking a therapist into ranking),
   responses are not type-sniffed, no referrer leaves the page, and the content security policy lets
   the page load and send only to its own origin: an injected script could not post client text
-  elsewhere. Gradio's page and the app's shortcut script are inline, hence ``'unsafe-inline'``.
+  elsewhere. Gradio's page and the app's shortcut script are inline, hence ``'unsafe-inline'``, and
+  Gradio's plots (Vega) and HTML component compile code at run time, hence ``'unsafe-eval'``: without
+  it the admin page's bar chart is silently blank. The policy's work is where the page may load
+  from and talk to, and who may frame it.
 - **No uploads.** No page of the app takes a file, yet Gradio accepts uploads of any size from any
   logged-in user, which fills the disk. Upload requests are refused before their body is read.
+- **Logout only by POST**, from the page's button: Gradio logs out on a GET, which any site can send.
 - **Logins.** Gradio's login route gives the ``auth`` function only a username and a password. Around
   it this layer sets ``LOGIN_ATTEMPT`` (the client's address) for ``LoginGuard``, and when the guard
   refused a locked-out attempt, answers 429 with the time left instead of "Incorrect credentials"
@@ -26,7 +30,7 @@ from annotate.labeling import LOGIN_ATTEMPT
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
-        "script-src 'self' 'unsafe-inline'",
+        "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
         "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data: blob:",
         "font-src 'self' data:",
@@ -93,6 +97,13 @@ class SecureHeadersNoUploads:
             await _refuse_upload(send)
         elif path.endswith("/login") and scope["method"] == "POST":
             await self._login(scope, receive, send)
+        elif path.endswith("/logout"):
+            # Gradio logs out on a GET, so any site could log a therapist out with a link or an image.
+            # Only a POST (the page's button) logs out; a cross-site POST carries no SameSite=Lax cookie.
+            if scope["method"] == "POST":
+                await self.app({**scope, "method": "GET"}, receive, send)
+            else:
+                await _send_json(send, 405, "log out with the page's Log out button", allow="POST")
         elif scope["method"] == "GET":
             await self.app(scope, receive, _with_login_script(send))
         else:
@@ -163,11 +174,15 @@ def locked_out_reason(seconds: float) -> str:
     )
 
 
-async def _send_json(send: Send, status: int, detail: str, retry_after: float | None = None) -> None:
+async def _send_json(
+    send: Send, status: int, detail: str, retry_after: float | None = None, allow: str | None = None
+) -> None:
     body = json.dumps({"detail": detail}).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     if retry_after is not None:
         headers.append((b"retry-after", str(math.ceil(retry_after)).encode()))
+    if allow is not None:
+        headers.append((b"allow", allow.encode()))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 

@@ -117,13 +117,18 @@ def test_rank_with_the_keyboard_then_admin_sees_progress(app_url):
         expect(page.locator(f"#rank-{letters.index(unsafe)} input")).to_have_value("2")
         page.keyboard.press("Enter")
         page.wait_for_selector("text=Nothing left to rank", timeout=30000)
+        expect(page.locator("#whoami")).to_contain_text("Logged in as dana")
+        expect(page.get_by_role("tab", name="Admin")).to_have_count(0)  # an annotator sees no Admin tab
         browser.close()
 
         browser, page = open_logged_in(p, url, "boss")
+        expect(page.locator("#whoami")).to_contain_text("Logged in as boss", timeout=30000)
         page.get_by_role("tab", name="Admin").click()
         page.click("#admin-refresh")
         page.wait_for_selector("#admin-annotators :text('dana')", timeout=30000)
         page.wait_for_selector("text=Krippendorff's alpha")
+        # Vega draws the chart: a CSP without 'unsafe-eval' left it blank, with no error anywhere.
+        expect(page.locator("#admin-plot canvas, #admin-plot svg").first).to_be_visible()
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "admin-page.png"), full_page=True)
         browser.close()
@@ -172,8 +177,9 @@ def test_the_browser_keeps_no_clinical_text_after_ranking_or_logout(app_url):
         assert not [t for t in footer_links if "API" in t or "Settings" in t], footer_links
         assert page.request.get(url + "gradio_api/runs").status != 200, "the run-history page is served"
 
-        page.goto(url + "logout")
+        page.click("#logout")  # the page's button: a POST
         page.wait_for_selector("input[type=password]", timeout=30000)
+        assert page.request.get(url + "config").status == 401, "logged out"
         kept = browser_storage(page)
         assert not [text for text in clinical if text in kept], "clinical text left in browser storage after logout"
         browser.close()

@@ -147,3 +147,15 @@ def test_every_response_has_security_headers_and_uploads_are_refused(server, tmp
         assert logged_in.get("config").status_code == 200
         refused = logged_in.post("gradio_api/upload", files={"files": ("notes.txt", b"x" * 5_000_000)})
         assert refused.status_code == 403 and "takes no files" in refused.json()["detail"]
+
+
+def test_only_a_post_logs_out(server):
+    """Gradio logged out on a GET, so any site could log a therapist out with a link or an image (issue #12)."""
+    _, url = server
+    with httpx.Client(base_url=url) as browser:
+        assert browser.post("login", data={"username": "boss", "password": PASSWORD}).status_code == 200
+        refused = browser.get("logout")
+        assert refused.status_code == 405 and refused.headers["allow"] == "POST"
+        assert browser.get("config").status_code == 200, "still logged in"
+        assert browser.post("logout").status_code in (200, 302)
+        assert browser.get("config").status_code == 401
