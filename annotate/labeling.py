@@ -38,6 +38,7 @@ class LabelSettings:
     annotators_per_item: int = 2
     gold_every: int = 10  # every N-th item is a gold item (known best reply) while any is left
     max_candidates: int = 6  # the app has this many reply slots
+    expire_minutes: float = 60  # an item given this long ago and still open goes to someone else
     redact: bool = True
     redact_names: tuple[str, ...] = ()
     guidelines: str = DEFAULT_GUIDELINES
@@ -148,7 +149,12 @@ def progress_text(store: RankingStore, annotator_id: int) -> str:
 def load_item(store: RankingStore, settings: LabelSettings, username: str | None) -> ItemView:
     """The annotator's open item, or the next one; candidates blinded and in their stored order."""
     annotator = current_annotator(store, username)
-    assignment = store.next_assignment(annotator.id, settings.annotators_per_item, gold_every=settings.gold_every)
+    assignment = store.next_assignment(
+        annotator.id,
+        settings.annotators_per_item,
+        gold_every=settings.gold_every,
+        expire_after_s=settings.expire_minutes * 60,
+    )
     progress = progress_text(store, annotator.id)
     if assignment is None:
         return ItemView(None, progress=progress, message="Nothing left to rank. Thank you!")

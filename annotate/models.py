@@ -75,7 +75,7 @@ class Assignment(Base):
     prompt_id: Mapped[int] = mapped_column(ForeignKey("prompts.id", ondelete="CASCADE"), index=True)
     annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id"), index=True)
     shown_order: Mapped[list[int]] = mapped_column(JSON)  # candidate ids, as displayed (position bias)
-    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending | done | skipped
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending | done | skipped | expired
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     completed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 

@@ -9,6 +9,7 @@ counts only: clinical text never goes to logs).
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import hmac
@@ -21,7 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event, func, select
+from sqlalchemy import create_engine, event, func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -403,7 +404,12 @@ class RankingStore:
     # ---------------------------------------------------------------- assignments and rankings
 
     def next_assignment(
-        self, annotator_id: int, annotators_per_item: int = 1, seed: int | None = None, gold_every: int = 0
+        self,
+        annotator_id: int,
+        annotators_per_item: int = 1,
+        seed: int | None = None,
+        gold_every: int = 0,
+        expire_after_s: float | None = None,
     ) -> Assignment | None:
         """The annotator's open item (so they resume where they left off), else a new one, else None.
 
@@ -412,12 +418,19 @@ class RankingStore:
         with ``gold_every=N`` every N-th new item is a gold one while any is left for this
         annotator, and the rest follow once the ordinary items run out. Candidates are shown in
         an order shuffled per annotator; the order is stored so position bias can be measured.
+
+        Only pending and finished assignments hold one of an item's slots: a skip frees its slot for
+        someone else, and so does an assignment still pending ``expire_after_s`` seconds after it was
+        given (it expires here, for everyone, and can no longer be submitted). So every item ends with
+        exactly ``annotators_per_item`` rankings, while enough annotators are left.
         """
         with self.session() as session:
             if self.engine.dialect.name == "postgresql":
                 # One assignment decision at a time, as SQLite's BEGIN IMMEDIATE gives: otherwise two
                 # annotators can both count the last open slot of an item as free and both take it.
                 session.execute(select(func.pg_advisory_xact_lock(_ASSIGNMENT_LOCK_KEY)))
+            if expire_after_s is not None:
+                self._expire_stale_assignments(session, expire_after_s)
             open_item = session.scalar(
                 select(Assignment)
                 .where(Assignment.annotator_id == annotator_id, Assignment.status == "pending")
@@ -443,6 +456,19 @@ class RankingStore:
             session.flush()
             self.audit(session, str(annotator_id), "assign", assignment_id=assignment.id, prompt_id=prompt_id)
             return assignment
+
+    def _expire_stale_assignments(self, session: Session, expire_after_s: float) -> None:
+        cutoff = utcnow() - dt.timedelta(seconds=expire_after_s)
+        # One UPDATE that re-checks "pending": a submit that commits first keeps its "done" (PostgreSQL
+        # re-reads a row a concurrent transaction changed before it updates it).
+        expired = session.scalars(
+            update(Assignment)
+            .where(Assignment.status == "pending", Assignment.created_at < cutoff)
+            .values(status="expired", completed_at=utcnow())
+            .returning(Assignment.id)
+        ).all()
+        if expired:
+            self.audit(session, "system", "expire_assignments", assignment_ids=sorted(expired))
 
     def submit_ranking(
         self,
@@ -557,7 +583,12 @@ class RankingStore:
 def _next_ordinary_item(session: Session, annotator_id: int, annotators_per_item: int) -> int | None:
     """The least-assigned non-gold item with candidates that this annotator never had and that has room."""
     taken = select(Assignment.prompt_id).where(Assignment.annotator_id == annotator_id)
-    load = select(Assignment.prompt_id, func.count(Assignment.id).label("n")).group_by(Assignment.prompt_id).subquery()
+    load = (  # the slots held: a skipped or expired assignment frees its slot
+        select(Assignment.prompt_id, func.count(Assignment.id).label("n"))
+        .where(Assignment.status.in_(("pending", "done")))
+        .group_by(Assignment.prompt_id)
+        .subquery()
+    )
     return session.scalar(
         select(Prompt.id)
         .where(Prompt.id.in_(select(Candidate.prompt_id)), Prompt.id.not_in(taken), Prompt.is_gold.is_(False))

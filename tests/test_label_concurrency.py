@@ -1,5 +1,7 @@
-"""25 annotators submit 1,000 rankings at once through the served app's API, and the server is
-killed and started again half-way: nothing committed is lost and nothing is duplicated.
+"""25 annotators submit 1,000 rankings at once through the served app's API, skipping some items, while 3
+more open an item each and walk away; the server is killed and started again half-way. Nothing
+committed is lost, nothing is duplicated, and every item ends with exactly two rankings: a skip frees
+its slot, and an abandoned item expires (``--expire-minutes 1``) and goes to someone else.
 
 The server is `align label` in its own process (a real kill, not a thread stopped politely),
 on SQLite and on PostgreSQL. Each simulated annotator is a gradio_client session that logs in,
@@ -24,6 +26,8 @@ from tests.test_cli import ROOT, align
 from tests.test_label_server import PASSWORD, free_port
 
 ANNOTATORS = 25
+WALK_AWAY = 3  # open an item, never finish it
+SKIP_RATE = 0.05
 ITEMS = 500  # each ranked by two annotators: 1,000 rankings
 REPLIES = 3
 SLOTS = 6  # reply slots in the app's form
@@ -31,7 +35,7 @@ SLOTS = 6  # reply slots in the app's form
 
 def start_server(db: str, port: int) -> subprocess.Popen:
     command = [sys.executable, "-m", "align.cli.main", "label", "--db", db, "--port", str(port)]
-    command += ["--annotators-per-item", "2", "--gold-every", "0"]
+    command += ["--annotators-per-item", "2", "--gold-every", "0", "--expire-minutes", "1"]
     server = subprocess.Popen(
         command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={"PYTHONPATH": str(ROOT)} | env()
     )
@@ -79,6 +83,7 @@ class Annotator(threading.Thread):
         super().__init__(daemon=True)
         self.url, self.username, self.rng = url, username, random.Random(seed)
         self.acknowledged = 0
+        self.skipped = 0
         self.failures = 0
         self.error: BaseException | None = None
 
@@ -100,6 +105,10 @@ class Annotator(threading.Thread):
                     view = client.predict(api_name="/load_item")
                 if "Nothing left to rank" in view[1]:
                     return
+                if self.rng.random() < SKIP_RATE:
+                    view = client.predict(api_name="/skip")
+                    self.skipped += 1
+                    continue
                 replies = [view[3 + 6 * slot] for slot in range(SLOTS)]  # after progress, message, conversation
                 n = sum(1 for r in replies if r)
                 view = client.predict(*ranking_form(n, self.rng), api_name="/submit")
@@ -120,7 +129,8 @@ def test_25_annotators_1000_rankings_survive_a_server_kill(store_url):
         prompt_id = store.add_prompt(f"item-{item}", [{"role": "user", "content": f"client message {item}"}])
         store.add_candidates(prompt_id, [f"reply {item}.{c}" for c in range(REPLIES)], source="m")
     users = [f"therapist{i:02d}" for i in range(ANNOTATORS)]
-    for user in users:
+    walkers = [f"walker{i}" for i in range(WALK_AWAY)]
+    for user in users + walkers:
         assert align("users", "add", user, "--password-stdin", "--db", store_url, stdin=PASSWORD + "\n").returncode == 0
 
     port = free_port()
@@ -128,6 +138,11 @@ def test_25_annotators_1000_rankings_survive_a_server_kill(store_url):
     server = start_server(store_url, port)
     annotators = [Annotator(url, user, seed) for seed, user in enumerate(users)]
     try:
+        from gradio_client import Client
+
+        for walker in walkers:  # each takes one of an item's two slots, then is gone
+            opened = Client(url, auth=(walker, PASSWORD), verbose=False).predict(api_name="/load_item")
+            assert "client message" in opened[2]
         for annotator in annotators:
             annotator.start()
         deadline = time.monotonic() + 600
@@ -161,3 +176,6 @@ def test_25_annotators_1000_rankings_survive_a_server_kill(store_url):
     for annotator in annotators:
         assert stored[annotator.username] >= annotator.acknowledged, annotator.username
     assert sum(a.failures for a in annotators) > 0  # the kill really interrupted them
+    assert sum(a.skipped for a in annotators) > 0 and not set(walkers) & set(stored), "skips and walk-aways happened"
+    expired = [e for e in store.audit_log() if e.action == "expire_assignments"]
+    assert sum(len(e.detail["assignment_ids"]) for e in expired) >= WALK_AWAY, "the abandoned items expired"

@@ -237,3 +237,34 @@ def test_campaign_items_are_stored_whole_once_and_kept_apart(store):
         store.record_ranking(pid, annotator, {ids[0]: CandidateJudgement(1), ids[1]: CandidateJudgement(2)})
     assert [r["prompt_id"] for r in store.rankings(prompt_ids=[prompt_id])] == [prompt_id]
     assert len(store.rankings()) == 2
+
+
+def test_skips_and_abandoned_items_free_their_slot_so_every_item_gets_exactly_its_rankings(store, monkeypatch):
+    """With 2 per item, x skips and y ranks: z got nothing and the item ended with 1 ranking. An admin who only
+    opened the page, or an annotator who walked away, held a slot for good (issue #12)."""
+    import datetime as dt
+
+    from annotate import store as store_module
+    from annotate.store import CandidateJudgement, RankingError
+
+    seeded_store(store, prompts=1)
+    x, y, z, w = (store.add_annotator(name, "long enough pw") for name in ("x", "y", "z", "w"))
+    clock = [dt.datetime.now(dt.UTC)]  # assignments are stamped with the real time; the store reads this one
+    monkeypatch.setattr(store_module, "utcnow", lambda: clock[0])
+
+    def rank(annotator_id):
+        item = store.next_assignment(annotator_id, annotators_per_item=2, expire_after_s=600)
+        order = {c: CandidateJudgement(rank=i + 1) for i, c in enumerate(item.shown_order)}
+        store.submit_ranking(item.id, annotator_id, order)
+
+    store.skip(store.next_assignment(x, annotators_per_item=2, expire_after_s=600).id, x)
+    rank(y)
+    abandoned = store.next_assignment(w, annotators_per_item=2, expire_after_s=600)  # opened, never finished
+    assert store.next_assignment(z, annotators_per_item=2, expire_after_s=600) is None, "w holds the last slot"
+    clock[0] += dt.timedelta(minutes=11)
+    rank(z)  # w's assignment expired when z asked: z gets the slot
+    with pytest.raises(RankingError, match="already expired"):
+        store.submit_ranking(abandoned.id, w, {c: CandidateJudgement(rank=1) for c in abandoned.shown_order})
+    assert len(store.rankings()) == 2, "exactly the configured number of rankings"
+    assert store.next_assignment(w, annotators_per_item=2, expire_after_s=600) is None, "full: nothing for w"
+    assert "expire_assignments" in [e.action for e in store.audit_log()]

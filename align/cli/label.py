@@ -27,6 +27,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--gold-every", type=int, default=10, help="mix in a gold item every N items (0: only after the rest)"
     )
+    parser.add_argument(
+        "--expire-minutes",
+        type=float,
+        default=60,
+        help="an item not ranked or skipped this long after it was given goes to someone else (default: 60)",
+    )
     parser.add_argument("--no-redact", action="store_true", help="show e-mails, phone numbers and names unredacted")
     parser.add_argument("--redact-name", action="append", default=[], help="a name to hide (repeatable)")
     add_db_argument(parser)
@@ -108,6 +114,7 @@ def serve(store: RankingStore, args: argparse.Namespace) -> None:
     settings = LabelSettings(
         annotators_per_item=args.annotators_per_item,
         gold_every=args.gold_every,
+        expire_minutes=args.expire_minutes,
         redact=not args.no_redact,
         redact_names=tuple(args.redact_name),
     )
