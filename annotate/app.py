@@ -9,6 +9,7 @@ from typing import Any
 
 from annotate.labeling import (
     HOTKEY_HELP,
+    HOTKEY_HINT,
     ItemView,
     LabelSettings,
     LoginGuard,
@@ -137,6 +138,7 @@ def build_app(store: RankingStore, settings: LabelSettings):
             gr.Button("Log out", elem_id="logout", size="sm", scale=0)
         with gr.Tab("Rank"):
             progress = gr.Markdown()
+            gr.Markdown(HOTKEY_HINT, elem_id="hotkey-hint")
             message = gr.Markdown()
             with gr.Accordion("Guidelines", open=False):
                 gr.Markdown(settings.guidelines)
@@ -198,7 +200,7 @@ def build_app(store: RankingStore, settings: LabelSettings):
             ranks = [v[0] for v in per_slot]  # raw: submit() checks every type, so "false" is no flag
             unsafe_flags = [v[1] for v in per_slot]
             ratings_by_name = {name: [v[2 + j] for v in per_slot] for j, name in enumerate(RATINGS)}
-            return guarded(
+            after = guarded(
                 lambda: submit(
                     store,
                     settings,
@@ -210,6 +212,8 @@ def build_app(store: RankingStore, settings: LabelSettings):
                     rationale_text,
                 )
             )
+            gr.Info("Saved. The next item is below.")
+            return after
 
         def on_skip(assignment_id, request: gr.Request):
             if assignment_id is None:
@@ -247,7 +251,10 @@ def build_app(store: RankingStore, settings: LabelSettings):
 
         app.load(on_load, outputs=outputs, api_name="load_item")
         app.load(on_identity, outputs=[whoami, admin_tab], api_name=False)
-        submit_button.click(on_submit, inputs=[assignment, rationale, *form], outputs=outputs, api_name="submit")
+        submitted = submit_button.click(
+            on_submit, inputs=[assignment, rationale, *form], outputs=outputs, api_name="submit"
+        )
+        submitted.success(None, js="() => window.scrollTo({top: 0, behavior: 'smooth'})")  # to the next item
         skip_button.click(on_skip, inputs=[assignment], outputs=outputs, api_name="skip")
         refresh.click(on_admin, outputs=[agreement, people, done_plot, disagreement], api_name="admin")
         rank_and_flag = [w for _, _, rank, unsafe, _ in slots for w in (rank, unsafe)]

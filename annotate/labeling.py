@@ -259,6 +259,11 @@ def _whole_number(value: object, lowest: int, highest: int, problems: list[str],
     return value
 
 
+# Always on the page, above the item; HOTKEY_HELP (in the guidelines) says it in full.
+HOTKEY_HINT = (
+    "Keys: letters best to worst (`a` `c` `b`) · `Shift`+letter: tie · `u`+letter: unsafe · `Esc`: clear · "
+    "`Enter`: submit"
+)
 HOTKEY_HELP = (
     "**Keyboard:** press the replies' letters from best to worst (`a`, `c`, `b`...); "
     "`Shift`+letter ties a reply with the one before; `u` then a letter flags it unsafe; "

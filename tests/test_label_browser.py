@@ -72,6 +72,8 @@ def test_login_rank_with_tie_and_flag_then_stored(app_url):
     from playwright.sync_api import sync_playwright
 
     store, url = app_url
+    second = store.add_prompt("p1", [{"role": "user", "content": "Work has been piling up."}])
+    store.add_candidates(second, ["What feels heaviest?", "Work less.", "Everyone is busy."], source="m")
     with sync_playwright() as p:
         browser, page = open_logged_in(p, url, "dana")
         page.wait_for_selector("#reply-2 textarea", timeout=30000)
@@ -89,8 +91,14 @@ def test_login_rank_with_tie_and_flag_then_stored(app_url):
         page.fill("#rationale textarea", "reflective reply best; the others tie")
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "ranking-app.png"), full_page=True)
+        expect(page.locator("#hotkey-hint")).to_contain_text("Shift")  # the shortcuts, always in sight
+        page.set_viewport_size({"width": 1280, "height": 800})
+        page.locator("#submit").scroll_into_view_if_needed()
+        assert page.evaluate("window.scrollY") > 0, "the submit button is below the fold at 1280x800"
         page.click("#submit")
-        page.wait_for_selector("text=Nothing left to rank", timeout=30000)
+        expect(page.locator("#conversation textarea")).to_have_value("Client: Work has been piling up.", timeout=30000)
+        expect(page.get_by_text("Saved. The next item is below.")).to_be_visible()
+        expect(page.locator("#whoami")).to_be_in_viewport()  # scrolled back to the top, to the next item
         browser.close()
 
     [ranking] = store.rankings()
