@@ -4,9 +4,9 @@ Text is shown in plain text boxes, so a message containing HTML or script shows 
 """
 
 import logging
-import re
 from typing import Any
 
+from align.markdown import markdown_literal
 from annotate.labeling import (
     HOTKEY_HELP,
     HOTKEY_HINT,
@@ -77,11 +77,6 @@ HIDDEN_CSS = "#hotkey { display: none !important; }"
 def format_conversation(conversation: list[dict[str, str]]) -> str:
     speaker = {"user": "Client", "assistant": "Counselor", "system": "Note"}
     return "\n\n".join(f"{speaker.get(m['role'], m['role'])}: {m['content']}" for m in conversation)
-
-
-def markdown_text(text: str) -> str:
-    """``text`` shown literally inside Markdown: every character Markdown or HTML would act on is escaped."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>&~])", r"\\\1", text)
 
 
 def build_app(store: RankingStore, settings: LabelSettings):
@@ -247,7 +242,8 @@ def build_app(store: RankingStore, settings: LabelSettings):
                 annotator = current_annotator(store, user_of(request))
             except PermissionError as exc:
                 raise refuse(f"Not allowed: {exc}") from None
-            return f"Logged in as **{markdown_text(annotator.username)}**", gr.update(visible=annotator.role == "admin")
+            shown_name = f"Logged in as **{markdown_literal(annotator.username)}**"
+            return shown_name, gr.update(visible=annotator.role == "admin")
 
         app.load(on_load, outputs=outputs, api_name="load_item")
         app.load(on_identity, outputs=[whoami, admin_tab], api_name=False)

@@ -10,6 +10,8 @@ An ASGI middleware, given to Gradio's FastAPI app through ``launch(app_kwargs=..
   from and talk to, and who may frame it.
 - **No uploads.** No page of the app takes a file, yet Gradio accepts uploads of any size from any
   logged-in user, which fills the disk. Upload requests are refused before their body is read.
+- **No API description in pages.** Gradio embeds every endpoint and parameter in the page, the
+  login page included; it is taken out (``API_INFO_SCRIPT``).
 - **Logout only by POST**, from the page's button: Gradio logs out on a GET, which any site can send.
 - **Logins.** Gradio's login route gives the ``auth`` function only a username and a password. Around
   it this layer sets ``LOGIN_ATTEMPT`` (the client's address) for ``LoginGuard``, and when the guard
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -105,7 +108,7 @@ class SecureHeadersNoUploads:
             else:
                 await _send_json(send, 405, "log out with the page's Log out button", allow="POST")
         elif scope["method"] == "GET":
-            await self.app(scope, receive, _with_login_script(send))
+            await self.app(scope, receive, _with_page_rewrites(send))
         else:
             await self.app(scope, receive, send)
 
@@ -139,8 +142,14 @@ def _with_security_headers(send: Send) -> Send:
     return send_with_headers
 
 
-def _with_login_script(send: Send) -> Send:
-    """Puts ``LOGIN_SCRIPT`` into every HTML page: Gradio's ``head`` reaches the page only after login."""
+# Gradio writes its API description (every endpoint and parameter) into the page, even the login page
+# that anyone can fetch. No page of the app needs it: its only reader is the API page, which is off.
+API_INFO_SCRIPT = re.compile(rb"<script>\s*window\.gradio_api_info\s*=.*?</script>", re.DOTALL)
+
+
+def _with_page_rewrites(send: Send) -> Send:
+    """Puts ``LOGIN_SCRIPT`` into every HTML page (Gradio's ``head`` reaches the page only after login), and
+    takes out ``API_INFO_SCRIPT``."""
     held: list[Message] = []
     body = bytearray()
 
@@ -156,7 +165,7 @@ def _with_login_script(send: Send) -> Send:
         body.extend(message.get("body", b""))
         if message.get("more_body"):
             return
-        page = bytes(body).replace(b"</head>", LOGIN_SCRIPT.encode() + b"</head>", 1)
+        page = API_INFO_SCRIPT.sub(b"", bytes(body)).replace(b"</head>", LOGIN_SCRIPT.encode() + b"</head>", 1)
         start = held[0]
         start["headers"] = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
         start["headers"].append((b"content-length", str(len(page)).encode()))

@@ -14,6 +14,7 @@ import html
 import io
 from typing import TYPE_CHECKING, Any
 
+from align.markdown import markdown_literal as _md  # a reply, a prompt, a label: shown as written
 from eval.gate import gate_headline, percent
 
 if TYPE_CHECKING:
@@ -159,11 +160,6 @@ def _gate_markdown(checkpoints: list[tuple[str, dict[str, Any]]], policy: str) -
     if reasons:
         out += ["Why:", ""] + [f"- {_md(r)}" for r in reasons] + [""]
     return out
-
-
-def _md(text: Any) -> str:
-    """Text from data (a reply, a label) made inert in Markdown: no raw HTML, no table breaks."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace("|", "\\|").replace("\n", " ")
 
 
 def _quote(text: str) -> str:

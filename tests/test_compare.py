@@ -144,7 +144,11 @@ def test_clearly_better_empathy_and_worse_safety_get_their_verdicts_safety_first
 
 def test_reports_escape_replies_and_embed_their_plots(two_evals, tmp_path):
     human = {
-        "strengths": {"sft": {"strength": 0.0, "ci": [-0.2, 0.2]}, "<b>dpo</b>": {"strength": 0.4, "ci": [0.1, 0.7]}},
+        "strengths": {
+            "sft": {"strength": 0.0, "ci": [-0.2, 0.2]},
+            "<b>dpo</b>": {"strength": 0.4, "ci": [0.1, 0.7]},
+            "[log in again](https://evil.example/x)": {"strength": 0.1, "ci": [0.0, 0.2]},
+        },
         "wins": {"A": 12, "B": 31, "ties": 4},
         "win_rate_b": 0.7,
         "agreement": {"alpha": 0.61, "pairs": 40},
@@ -156,6 +160,10 @@ def test_reports_escape_replies_and_embed_their_plots(two_evals, tmp_path):
     assert "Human A/B" in report and "&lt;b&gt;dpo&lt;/b&gt;" in report and "0.61" in report
     markdown = (folder / "compare.md").read_text()
     assert "<script>" not in markdown and "&lt;script>" in markdown and "## Human A/B" in markdown
+    from markdown_it import MarkdownIt
+
+    rendered = MarkdownIt().enable("table").render(markdown)
+    assert "log in again" in rendered and "<a " not in rendered, "text from data became a link"
     saved = json.loads((folder / "compare.json").read_text())
     assert saved["human"] == human and saved["regressions"][0]["metric"] == "harmful_or_dismissive"
 

@@ -137,6 +137,8 @@ def test_every_response_has_security_headers_and_uploads_are_refused(server, tmp
     """No page takes a file, yet Gradio stored a 5 MB upload from any logged-in user; and no response said
     the page may not be framed or type-sniffed (issue #12)."""
     _, url = server
+    login_page = httpx.get(url).text
+    assert "gradio_api_info" not in login_page and "rationale" not in login_page, "the API's description is public"
     for path in ("", "config", "gradio_api/info"):
         headers = httpx.get(url + path).headers  # the login page and the refusals get them too
         assert headers["x-frame-options"] == "DENY" and headers["x-content-type-options"] == "nosniff", path
