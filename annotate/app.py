@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from align.markdown import markdown_literal
+from annotate.http_security import NOT_ALLOWED, REFUSED
 from annotate.labeling import (
     HOTKEY_HELP,
     HOTKEY_HINT,
@@ -108,21 +109,23 @@ def build_app(store: RankingStore, settings: LabelSettings):
         out += ["", ""]  # rationale and the shortcut history start empty
         return out
 
-    def refuse(message: str) -> gr.Error:
+    def refuse(message: str, title: str = REFUSED) -> gr.Error:
         # No traceback on stderr: a refused submit is routine, and the log would carry the request's trail.
-        return gr.Error(message, print_exception=False)
+        # The title tells the HTTP layer which status a plain API call gets (annotate/http_security.py).
+        return gr.Error(message, print_exception=False, title=title)
 
     def guarded(action):
         try:
             return render(action())
         except PermissionError as exc:
-            raise refuse(f"Not allowed: {exc}") from None
+            raise refuse(f"Not allowed: {exc}", NOT_ALLOWED) from None
         except (RankingError, ValueError) as exc:
             raise refuse(str(exc)) from None
         except Exception as exc:
             # A database error's message can quote the statement's parameters (a rationale): log the kind only.
             log.error("the ranking app could not complete a request: %s", type(exc).__name__)
-            raise refuse("The server could not do this; nothing was saved. Try again, or tell an admin.") from None
+            failed = "The server could not do this; nothing was saved. Try again, or tell an admin."
+            raise refuse(failed, title="Error") from None  # a plain API call keeps its 500
 
     with gr.Blocks(title="counsel-align: rank replies", analytics_enabled=False) as app:
         assignment = gr.State(None)
@@ -221,7 +224,7 @@ def build_app(store: RankingStore, settings: LabelSettings):
             try:
                 summary = admin_summary(store, user_of(request))
             except PermissionError as exc:
-                raise refuse(f"Not allowed: {exc}") from None
+                raise refuse(f"Not allowed: {exc}", NOT_ALLOWED) from None
             alpha = summary["overall_alpha"]
             shown_alpha = "not defined yet" if alpha is None else f"{alpha:.3f}"
             headline = (
@@ -241,7 +244,7 @@ def build_app(store: RankingStore, settings: LabelSettings):
             try:
                 annotator = current_annotator(store, user_of(request))
             except PermissionError as exc:
-                raise refuse(f"Not allowed: {exc}") from None
+                raise refuse(f"Not allowed: {exc}", NOT_ALLOWED) from None
             shown_name = f"Logged in as **{markdown_literal(annotator.username)}**"
             return shown_name, gr.update(visible=annotator.role == "admin")
 

@@ -51,6 +51,11 @@ SECURITY_HEADERS = {
     "referrer-policy": "no-referrer",
 }
 UPLOAD_PATHS = ("/gradio_api/upload", "/upload")
+# The titles of the app's refusals (annotate/app.py). Gradio answers a plain API call (/gradio_api/run/...)
+# that raised any error with 500; these get 403 and 400, as a client expects for its own mistakes.
+NOT_ALLOWED, REFUSED = "Not allowed", "Refused"
+PLAIN_API_PATHS = ("/gradio_api/run/", "/gradio_api/api/")
+STATUS_OF_REFUSAL = {NOT_ALLOWED.encode(): 403, REFUSED.encode(): 400}
 
 # Gradio's login page says "Incorrect credentials" on a 400 and nothing otherwise: show a 429's reason.
 LOGIN_SCRIPT = """
@@ -109,6 +114,8 @@ class SecureHeadersNoUploads:
                 await _send_json(send, 405, "log out with the page's Log out button", allow="POST")
         elif scope["method"] == "GET":
             await self.app(scope, receive, _with_page_rewrites(send))
+        elif scope["path"].startswith(PLAIN_API_PATHS):
+            await self.app(scope, receive, _with_refusal_status(send))
         else:
             await self.app(scope, receive, send)
 
@@ -173,6 +180,31 @@ def _with_page_rewrites(send: Send) -> Send:
         await send({"type": "http.response.body", "body": page})
 
     return send_page
+
+
+def _with_refusal_status(send: Send) -> Send:
+    """A plain API call's 500 becomes 403 or 400 when the app refused it (its error's title says which)."""
+    held: list[Message] = []
+    body = bytearray()
+
+    async def send_status(message: Message) -> None:
+        if message["type"] == "http.response.start" and message["status"] == 500:
+            held.append(message)
+            return
+        if not held or message["type"] != "http.response.body":
+            await send(message)
+            return
+        body.extend(message.get("body", b""))
+        if message.get("more_body"):
+            return
+        try:
+            title = json.loads(bytes(body)).get("title", "").encode()
+        except (ValueError, AttributeError):
+            title = b""
+        await send({**held[0], "status": STATUS_OF_REFUSAL.get(title, 500)})
+        await send({"type": "http.response.body", "body": bytes(body)})
+
+    return send_status
 
 
 def locked_out_reason(seconds: float) -> str:

@@ -161,3 +161,14 @@ def test_only_a_post_logs_out(server):
         assert browser.get("config").status_code == 200, "still logged in"
         assert browser.post("logout").status_code in (200, 302)
         assert browser.get("config").status_code == 401
+
+
+def test_a_refused_plain_api_call_gets_403_or_400_not_500(server):
+    """Gradio answered a plain API call that raised any error with HTTP 500, a permission error included."""
+    _, url = server
+    with httpx.Client(base_url=url) as annotator:
+        assert annotator.post("login", data={"username": "ann", "password": PASSWORD}).status_code == 200
+        forbidden = annotator.post("gradio_api/run/admin", json={"data": []})
+        assert forbidden.status_code == 403 and "admins only" in forbidden.json()["error"]
+        bad = annotator.post("gradio_api/run/skip", json={"data": [None]})
+        assert bad.status_code == 400 and "No item to skip" in bad.json()["error"]
