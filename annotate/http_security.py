@@ -154,41 +154,16 @@ def _with_security_headers(send: Send) -> Send:
 API_INFO_SCRIPT = re.compile(rb"<script>\s*window\.gradio_api_info\s*=.*?</script>", re.DOTALL)
 
 
-def _with_page_rewrites(send: Send) -> Send:
-    """Puts ``LOGIN_SCRIPT`` into every HTML page (Gradio's ``head`` reaches the page only after login), and
-    takes out ``API_INFO_SCRIPT``."""
+def _holding_whole_response(
+    send: Send, wanted: Callable[[Message], bool], rewrite: Callable[[Message, bytes], tuple[Message, bytes]]
+) -> Send:
+    """Holds back a response whose start ``wanted`` picks until its whole body is here, then sends
+    ``rewrite(start, body)`` with the new body's length; every other response passes straight through."""
     held: list[Message] = []
     body = bytearray()
 
-    async def send_page(message: Message) -> None:
-        if message["type"] == "http.response.start":
-            headers = dict(message.get("headers", []))
-            if headers.get(b"content-type", b"").startswith(b"text/html") and b"content-encoding" not in headers:
-                held.append(message)  # the length changes: hold the start until the whole page is here
-                return
-        if not held or message["type"] != "http.response.body":
-            await send(message)
-            return
-        body.extend(message.get("body", b""))
-        if message.get("more_body"):
-            return
-        page = API_INFO_SCRIPT.sub(b"", bytes(body)).replace(b"</head>", LOGIN_SCRIPT.encode() + b"</head>", 1)
-        start = held[0]
-        start["headers"] = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
-        start["headers"].append((b"content-length", str(len(page)).encode()))
-        await send(start)
-        await send({"type": "http.response.body", "body": page})
-
-    return send_page
-
-
-def _with_refusal_status(send: Send) -> Send:
-    """A plain API call's 500 becomes 403 or 400 when the app refused it (its error's title says which)."""
-    held: list[Message] = []
-    body = bytearray()
-
-    async def send_status(message: Message) -> None:
-        if message["type"] == "http.response.start" and message["status"] == 500:
+    async def send_rewritten(message: Message) -> None:
+        if message["type"] == "http.response.start" and wanted(message):
             held.append(message)
             return
         if not held or message["type"] != "http.response.body":
@@ -197,14 +172,40 @@ def _with_refusal_status(send: Send) -> Send:
         body.extend(message.get("body", b""))
         if message.get("more_body"):
             return
+        start, new_body = rewrite(held[0], bytes(body))
+        headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+        await send({**start, "headers": [*headers, (b"content-length", str(len(new_body)).encode())]})
+        await send({"type": "http.response.body", "body": new_body})
+
+    return send_rewritten
+
+
+def _with_page_rewrites(send: Send) -> Send:
+    """Puts ``LOGIN_SCRIPT`` into every HTML page (Gradio's ``head`` reaches the page only after login), and
+    takes out ``API_INFO_SCRIPT``."""
+
+    def plain_html(start: Message) -> bool:
+        headers = dict(start.get("headers", []))
+        return headers.get(b"content-type", b"").startswith(b"text/html") and b"content-encoding" not in headers
+
+    def rewrite(start: Message, page: bytes) -> tuple[Message, bytes]:
+        page = API_INFO_SCRIPT.sub(b"", page)
+        return start, page.replace(b"</head>", LOGIN_SCRIPT.encode() + b"</head>", 1)
+
+    return _holding_whole_response(send, plain_html, rewrite)
+
+
+def _with_refusal_status(send: Send) -> Send:
+    """A plain API call's 500 becomes 403 or 400 when the app refused it (its error's title says which)."""
+
+    def refusal_status(start: Message, body: bytes) -> tuple[Message, bytes]:
         try:
-            title = json.loads(bytes(body)).get("title", "").encode()
+            title = str(json.loads(body).get("title", "")).encode()
         except (ValueError, AttributeError):
             title = b""
-        await send({**held[0], "status": STATUS_OF_REFUSAL.get(title, 500)})
-        await send({"type": "http.response.body", "body": bytes(body)})
+        return {**start, "status": STATUS_OF_REFUSAL.get(title, 500)}, body
 
-    return send_status
+    return _holding_whole_response(send, lambda start: start["status"] == 500, refusal_status)
 
 
 def locked_out_reason(seconds: float) -> str:
