@@ -42,4 +42,5 @@ bench: install  ## benchmarks: throughput and memory beside plain TRL
 	$(BIN)/python bench/dpo_throughput.py
 	$(BIN)/python bench/scoring_throughput.py
 	$(BIN)/python bench/label_latency.py
+	$(BIN)/python bench/label_login.py
 	$(BIN)/python bench/summary.py
