@@ -18,6 +18,7 @@ from annotate.labeling import (
     apply_hotkeys,
     current_annotator,
     load_item,
+    reply_letter,
     skip,
     submit,
 )
@@ -145,7 +146,9 @@ def build_app(store: RankingStore, settings: LabelSettings):
             slots, widgets = [], []
             for i in range(k):
                 with gr.Group(visible=False, elem_id=f"slot-{i}") as group:
-                    reply = gr.Textbox(label=f"Reply {chr(65 + i)}", interactive=False, lines=4, elem_id=f"reply-{i}")
+                    reply = gr.Textbox(
+                        label=f"Reply {reply_letter(i)}", interactive=False, lines=4, elem_id=f"reply-{i}"
+                    )
                     with gr.Row():
                         # allow_custom_value: Gradio's own choice check would quote a bad value in its error and
                         # on stderr; labeling.form_judgements checks every value and names the reply instead.

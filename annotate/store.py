@@ -493,7 +493,8 @@ class RankingStore:
             if assignment.status != "pending":
                 raise RankingError(f"assignment {assignment_id} was already {assignment.status}")
             problems = _judgement_problems(judgements, assignment.shown_order)
-            problems += [p for p in [rationale_problem(rationale)] if p]
+            if rationale_issue := rationale_problem(rationale):
+                problems.append(rationale_issue)
             if problems:
                 raise RankingError("; ".join(problems))
             ranking = Ranking(
