@@ -16,13 +16,14 @@ from annotate.labeling import (
     LoginGuard,
     admin_summary,
     apply_hotkeys,
+    check_form,
     current_annotator,
     load_item,
     reply_letter,
     skip,
     submit,
 )
-from annotate.store import RankingError, RankingStore
+from annotate.store import RankingError, RankingStore, rationale_problem
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,9 @@ HOTKEY_SCRIPT = """
     const editable = t && !t.readOnly && !t.disabled;
     const typing = editable && (t.tagName === "TEXTAREA" || (t.tagName === "INPUT" && t.type !== "checkbox"));
     if (e.key === "Enter" && (e.ctrlKey || e.metaKey || !typing)) {
-      const button = document.querySelector("#submit");
+      // While the page asks "a tie?", Enter answers yes; otherwise it submits.
+      const confirm = document.querySelector("#confirm-tie");
+      const button = confirm && confirm.offsetParent ? confirm : document.querySelector("#submit");
       if (button) { e.preventDefault(); button.click(); }
       return;
     }
@@ -73,7 +76,23 @@ HOTKEY_SCRIPT = """
 })();
 </script>
 """
-HIDDEN_CSS = "#hotkey { display: none !important; }"
+# The item's layout: the conversation on the left stays in view (sticky) while the replies, side by side in
+# a grid of as many columns as fit, scroll past it; on a narrow screen everything stacks.
+PAGE_CSS = """
+#hotkey { display: none !important; }
+/* Gradio clips its container with overflow: hidden, which would stop the sticky column; clip does not. */
+.gradio-container { overflow: clip !important; }
+#client-side { position: sticky; top: 8px; align-self: flex-start; }
+#reply-grid { display: grid !important; grid-template-columns: repeat(auto-fill, minmax(380px, 1fr)); gap: 12px; }
+#reply-grid > * { min-width: 0 !important; }
+.reply-error, .reply-error *, .form-error, .form-error * { color: var(--error-text-color, #b91c1c) !important; }
+.reply-error { padding: 4px 12px; font-weight: 600; }
+"""
+
+
+def sentence(text: str) -> str:
+    """``text`` as a sentence: a capital first letter and a full stop (the letters A-F inside stay as they are)."""
+    return text[:1].upper() + text[1:] + "."
 
 
 def format_conversation(conversation: list[dict[str, str]]) -> str:
@@ -108,6 +127,8 @@ def build_app(store: RankingStore, settings: LabelSettings):
                 *[""] * len(RATINGS),
             ]
         out += ["", ""]  # rationale and the shortcut history start empty
+        out += [gr.update(value="", visible=False)] * (k + 1)  # no errors shown...
+        out += [gr.update(visible=False), ""]  # ...and no tie question
         return out
 
     def refuse(message: str, title: str = REFUSED) -> gr.Error:
@@ -139,40 +160,67 @@ def build_app(store: RankingStore, settings: LabelSettings):
             progress = gr.Markdown()
             gr.Markdown(HOTKEY_HINT, elem_id="hotkey-hint")
             message = gr.Markdown()
-            with gr.Accordion("Guidelines", open=False):
-                gr.Markdown(settings.guidelines)
-                gr.Markdown(HOTKEY_HELP)
-            conversation = gr.Textbox(label="Conversation", interactive=False, lines=6, elem_id="conversation")
-            slots, widgets = [], []
-            for i in range(k):
-                with gr.Group(visible=False, elem_id=f"slot-{i}") as group:
-                    reply = gr.Textbox(
-                        label=f"Reply {reply_letter(i)}", interactive=False, lines=4, elem_id=f"reply-{i}"
+            with gr.Row(elem_id="item"):
+                with gr.Column(scale=1, min_width=300, elem_id="client-side"):
+                    conversation = gr.Textbox(
+                        label="Conversation", interactive=False, lines=8, max_lines=24, elem_id="conversation"
                     )
+                    with gr.Accordion("Guidelines", open=False):
+                        gr.Markdown(settings.guidelines)
+                        gr.Markdown(HOTKEY_HELP)
+                with gr.Column(scale=2, min_width=380):
+                    slots, widgets, reply_errors = [], [], []
+                    with gr.Row(elem_id="reply-grid"):
+                        for i in range(k):
+                            # A Group draws the reply and its controls as one compact card.
+                            with gr.Group(visible=False, elem_id=f"slot-{i}") as group:
+                                reply = gr.Textbox(
+                                    label=f"Reply {reply_letter(i)}",
+                                    interactive=False,
+                                    lines=3,
+                                    max_lines=12,
+                                    elem_id=f"reply-{i}",
+                                )
+                                # The error about this reply, right under it, in the page's letters.
+                                reply_errors.append(
+                                    gr.Markdown(visible=False, elem_id=f"error-{i}", elem_classes="reply-error")
+                                )
+                                with gr.Row():
+                                    # allow_custom_value: Gradio's own choice check would quote a bad value in its
+                                    # error and on stderr; labeling.check_form checks every value instead.
+                                    rank = gr.Dropdown(
+                                        label="Rank (1 = best)",
+                                        choices=[],
+                                        elem_id=f"rank-{i}",
+                                        allow_custom_value=True,
+                                    )
+                                    unsafe = gr.Checkbox(label="unsafe / harmful", elem_id=f"unsafe-{i}")
+                                with gr.Row():
+                                    ratings = [
+                                        gr.Dropdown(
+                                            RATING_CHOICES,
+                                            value="",
+                                            label=f"{name} (1-5)",
+                                            elem_id=f"{name}-{i}",
+                                            allow_custom_value=True,
+                                            min_width=90,
+                                        )
+                                        for name in RATINGS
+                                    ]
+                            slots.append((group, reply, rank, unsafe, ratings))
+                            widgets += [group, reply, rank, unsafe, *ratings]
+                    rationale = gr.Textbox(label="Why this order? (optional)", elem_id="rationale")
+                    form_error = gr.Markdown(visible=False, elem_id="form-error", elem_classes="form-error")
+                    hotkey = gr.Textbox(elem_id="hotkey", container=False)  # hidden channel for keyboard shortcuts
+                    # Equal ranks are easy to give by mistake (a rank left at its first choice): ask first.
+                    with gr.Group(visible=False, elem_id="tie-question") as tie_box:
+                        tie_text = gr.Markdown(elem_id="tie-text")
+                        with gr.Row():
+                            confirm_tie = gr.Button("Yes, they tie: submit", variant="primary", elem_id="confirm-tie")
+                            cancel_tie = gr.Button("No, let me change the ranks", elem_id="cancel-tie")
                     with gr.Row():
-                        # allow_custom_value: Gradio's own choice check would quote a bad value in its error and
-                        # on stderr; labeling.form_judgements checks every value and names the reply instead.
-                        rank = gr.Dropdown(
-                            label="Rank (1 = best)", choices=[], elem_id=f"rank-{i}", allow_custom_value=True
-                        )
-                        unsafe = gr.Checkbox(label="unsafe / harmful", elem_id=f"unsafe-{i}")
-                        ratings = [
-                            gr.Dropdown(
-                                RATING_CHOICES,
-                                value="",
-                                label=f"{name} (1-5)",
-                                elem_id=f"{name}-{i}",
-                                allow_custom_value=True,
-                            )
-                            for name in RATINGS
-                        ]
-                slots.append((group, reply, rank, unsafe, ratings))
-                widgets += [group, reply, rank, unsafe, *ratings]
-            rationale = gr.Textbox(label="Why this order? (optional)", elem_id="rationale")
-            hotkey = gr.Textbox(elem_id="hotkey", container=False)  # hidden channel for keyboard shortcuts
-            with gr.Row():
-                submit_button = gr.Button("Submit ranking", variant="primary", elem_id="submit")
-                skip_button = gr.Button("Skip", elem_id="skip")
+                        submit_button = gr.Button("Submit ranking", variant="primary", elem_id="submit")
+                        skip_button = gr.Button("Skip", elem_id="skip")
         with gr.Tab("Admin", visible=False) as admin_tab:  # shown to admins only, on load
             refresh = gr.Button("Refresh", elem_id="admin-refresh")
             agreement = gr.Markdown(elem_id="admin-agreement")
@@ -180,7 +228,20 @@ def build_app(store: RankingStore, settings: LabelSettings):
             done_plot = gr.BarPlot(x="annotator", y="done", title="Rankings done per annotator", elem_id="admin-plot")
             disagreement = gr.Dataframe(label="Most disagreement (lowest alpha first)", interactive=False)
 
-        outputs = [assignment, reply_count, progress, message, conversation, *widgets, rationale, hotkey]
+        errors = [*reply_errors, form_error]
+        outputs = [
+            assignment,
+            reply_count,
+            progress,
+            message,
+            conversation,
+            *widgets,
+            rationale,
+            hotkey,
+            *errors,
+            tie_box,
+            tie_text,
+        ]
 
         def validate_inputs_quietly(block_fn, inputs):
             # Gradio's own check quotes every received value (a rationale) in its error, on stderr and to
@@ -193,14 +254,43 @@ def build_app(store: RankingStore, settings: LabelSettings):
         def on_load(request: gr.Request):
             return guarded(lambda: load_item(store, settings, user_of(request)))
 
+        def split_form(form_values):
+            """The form's values as (ranks, unsafe flags, ratings by name), raw: "false" is checked, not a flag."""
+            width = 2 + len(RATINGS)  # rank, unsafe, then the ratings, per reply slot
+            per_slot = [form_values[i * width : (i + 1) * width] for i in range(k)]
+            ratings_by_name = {name: [v[2 + j] for v in per_slot] for j, name in enumerate(RATINGS)}
+            return [v[0] for v in per_slot], [v[1] for v in per_slot], ratings_by_name
+
+        def on_check(assignment_id, n, rationale_text, *form_values):
+            """The Submit button's first step, for the page: each problem shown once, under its reply, and
+            equal ranks asked about. Stores nothing and changes no input, so nothing entered is lost."""
+            ranks, unsafe_flags, ratings_by_name = split_form(form_values)
+            check = check_form(list(range(n or 0)), ranks, unsafe_flags, ratings_by_name)
+            shown = [
+                gr.update(value=sentence("; ".join(check.problems[i])), visible=True)
+                if i in check.problems
+                else gr.update(value="", visible=False)
+                for i in range(k)
+            ]
+            general = "no item to submit" if assignment_id is None else rationale_problem(rationale_text)
+            if not check.ok:  # said beside the Submit button, where the eyes are, rather than in a toast over a reply
+                marked = ", ".join(reply_letter(slot) for slot in sorted(check.problems))
+                general = "; ".join(filter(None, [f"not saved: see the marks under reply {marked}", general]))
+            shown.append(gr.update(value=sentence(general) if general else "", visible=bool(general)))
+            ties = check.ties() if not general else []
+            ready = check.ok and not general and not ties
+            question = f"**Is that a tie?** {sentence('; '.join(ties))}" if ties else ""
+            return [ready, *shown, gr.update(visible=bool(ties)), question]
+
+        def on_submit_when_checked(ready, request: gr.Request, assignment_id, rationale_text, *form_values):
+            if not ready:
+                return [gr.skip()] * len(outputs)  # the check showed why; the form stays as it is
+            return on_submit(request, assignment_id, rationale_text, *form_values)
+
         def on_submit(request: gr.Request, assignment_id, rationale_text, *form_values):
             if assignment_id is None:
                 raise refuse("No item to submit.")
-            width = 2 + len(RATINGS)  # rank, unsafe, then the ratings, per reply slot
-            per_slot = [form_values[i * width : (i + 1) * width] for i in range(k)]
-            ranks = [v[0] for v in per_slot]  # raw: submit() checks every type, so "false" is no flag
-            unsafe_flags = [v[1] for v in per_slot]
-            ratings_by_name = {name: [v[2 + j] for v in per_slot] for j, name in enumerate(RATINGS)}
+            ranks, unsafe_flags, ratings_by_name = split_form(form_values)
             after = guarded(
                 lambda: submit(
                     store,
@@ -253,10 +343,25 @@ def build_app(store: RankingStore, settings: LabelSettings):
 
         app.load(on_load, outputs=outputs, api_name="load_item")
         app.load(on_identity, outputs=[whoami, admin_tab], api_name=False)
-        submitted = submit_button.click(
-            on_submit, inputs=[assignment, rationale, *form], outputs=outputs, api_name="submit"
+        # The page checks first and stores only a complete form with no unconfirmed tie. The API's "submit"
+        # (the tie question's Yes) stores what it is given, ties included, and refuses a bad form with a 400.
+        ready = gr.State(False)
+        submit_button.click(
+            on_check,
+            inputs=[assignment, reply_count, rationale, *form],
+            outputs=[ready, *errors, tie_box, tie_text],
+            api_name=False,
+        ).then(on_submit_when_checked, inputs=[ready, assignment, rationale, *form], outputs=outputs, api_name=False)
+        confirm_tie.click(on_submit, inputs=[assignment, rationale, *form], outputs=outputs, api_name="submit")
+        # The question is about the ranks as they were: "No", or any change to a rank, takes it away.
+        gr.on(
+            [cancel_tie.click, *(rank.change for _, _, rank, _, _ in slots)],
+            lambda: gr.update(visible=False),
+            outputs=tie_box,
+            api_name=False,
+            queue=False,
         )
-        submitted.success(None, js="() => window.scrollTo({top: 0, behavior: 'smooth'})")  # to the next item
+        progress.change(None, js="() => window.scrollTo({top: 0, behavior: 'smooth'})")  # a new item: to its top
         skip_button.click(on_skip, inputs=[assignment], outputs=outputs, api_name="skip")
         refresh.click(on_admin, outputs=[agreement, people, done_plot, disagreement], api_name="admin")
         rank_and_flag = [w for _, _, rank, unsafe, _ in slots for w in (rank, unsafe)]
@@ -291,6 +396,6 @@ def launch(store: RankingStore, settings: LabelSettings, host: str, port: int, b
         footer_links=[],  # the API, settings and run-history pages are not for therapists
         app_kwargs={"middleware": [Middleware(SecureHeadersNoUploads)]},
         head=HOTKEY_SCRIPT,
-        css=HIDDEN_CSS,
+        css=PAGE_CSS,
     )
     return app

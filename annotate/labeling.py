@@ -207,39 +207,83 @@ def reply_letter(slot: int) -> str:
     return chr(ord("A") + slot)
 
 
+@dataclass
+class FormCheck:
+    """A ranking form as filled in, checked reply by reply (slots are the replies in shown order)."""
+
+    judgements: dict[int, CandidateJudgement]  # candidate id -> judgement, for each reply filled in correctly
+    problems: dict[int, list[str]]  # slot -> what is wrong with that reply's part of the form
+    ranks: list[int | None]  # slot -> the rank given, for finding ties
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        """Every problem in one line, each naming its reply by letter (for an API caller or a toast)."""
+        missing = [reply_letter(s) for s, found in sorted(self.problems.items()) if NO_RANK in found]
+        parts = [f"give every reply a rank (missing for reply {', '.join(missing)})"] if missing else []
+        parts += [
+            f"reply {reply_letter(slot)}: {problem}"
+            for slot, found in sorted(self.problems.items())
+            for problem in found
+            if problem != NO_RANK
+        ]
+        return "; ".join(parts)
+
+    def ties(self) -> list[str]:
+        """Each shared rank in words ("replies B and C share rank 2"), to confirm before storing."""
+        by_rank: dict[int, list[str]] = defaultdict(list)
+        for slot, rank in enumerate(self.ranks):
+            if rank is not None:
+                by_rank[rank].append(reply_letter(slot))
+        return [
+            f"replies {', '.join(letters[:-1])} and {letters[-1]} share rank {rank}"
+            for rank, letters in sorted(by_rank.items())
+            if len(letters) > 1
+        ]
+
+
+NO_RANK = "needs a rank"
+
+
+def check_form(
+    shown: list[int], ranks: list[object], unsafe: list[object], ratings: dict[str, list[object]]
+) -> FormCheck:
+    """The form's raw values, strictly typed: a rank is a whole number (or its digits as text) from 1 to the
+    number of replies; a flag is true or false, never the text "false"; a rating is empty or 1-5.
+    Problems never quote the value (it may be anything a caller typed)."""
+    n = len(shown)
+    check = FormCheck({}, {}, [])
+    for slot, candidate_id in enumerate(shown):
+        problems: list[str] = []
+        rank = _whole_number(_at(ranks, slot), 1, n, problems, "the rank")
+        if rank is None and not problems:
+            problems.append(NO_RANK)
+        flag = _at(unsafe, slot, default=False)
+        if not isinstance(flag, bool):
+            problems.append("'unsafe' must be true or false")
+        given = {
+            name: _whole_number(_at(values, slot), 1, 5, problems, f"the {name} rating")
+            for name, values in ratings.items()
+        }
+        check.ranks.append(rank)
+        if problems:
+            check.problems[slot] = problems
+        else:
+            check.judgements[candidate_id] = CandidateJudgement(rank=rank, unsafe=flag, **given)
+    return check
+
+
 def form_judgements(
     shown: list[int], ranks: list[object], unsafe: list[object], ratings: dict[str, list[object]]
 ) -> dict[int, CandidateJudgement]:
-    """The judgements of the shown replies from the form's raw values, strictly typed.
-
-    A rank is a whole number (or its digits as text) from 1 to the number of replies; a flag is
-    true or false, never the text "false"; a rating is empty or 1-5. Errors name the reply by the
-    letter the page shows and never quote the value.
-    """
-    n = len(shown)
-    problems: list[str] = []
-    missing: list[str] = []
-    judgements = {}
-    for slot, candidate_id in enumerate(shown):
-        letter = reply_letter(slot)
-        before = len(problems)
-        rank = _whole_number(_at(ranks, slot), 1, n, problems, f"reply {letter}: the rank")
-        if rank is None and len(problems) == before:
-            missing.append(letter)
-        flag = _at(unsafe, slot, default=False)
-        if not isinstance(flag, bool):
-            problems.append(f"reply {letter}: 'unsafe' must be true or false")
-        given = {
-            name: _whole_number(_at(values, slot), 1, 5, problems, f"reply {letter}: the {name} rating")
-            for name, values in ratings.items()
-        }
-        if rank is not None and len(problems) == before:
-            judgements[candidate_id] = CandidateJudgement(rank=rank, unsafe=flag, **given)
-    if missing:
-        problems.insert(0, f"give every reply a rank (missing for reply {', '.join(missing)})")
-    if problems:
-        raise ValueError("; ".join(problems))
-    return judgements
+    """The judgements of the shown replies (see `check_form`); any problem raises ValueError naming the
+    reply by the letter the page shows."""
+    check = check_form(shown, ranks, unsafe, ratings)
+    if not check.ok:
+        raise ValueError(check.summary())
+    return check.judgements
 
 
 def _at(values: list[object], slot: int, default: object = None) -> object:

@@ -1,8 +1,10 @@
 """The ranking app in a real headless Chromium (Debian's package), driven by Playwright.
 
-Logs in, ranks an item with a tie and an unsafe flag, submits, and checks the store. Saves
-a screenshot to ci-artifacts/. Skipped only where no Chromium is installed, unless
-COUNSEL_ALIGN_REQUIRE_BROWSER=1 (set by .ci/run), which turns a missing browser into a failure.
+Logs in, ranks an item with a tie and an unsafe flag, submits, and checks the store; each test runs
+on SQLite and PostgreSQL. Saves screenshots to ci-artifacts/ (the ranking page at 1280x800 and
+1920x1080, an incomplete submit, the tie question, the admin page, a locked login). Skipped only
+where no Chromium is installed, unless COUNSEL_ALIGN_REQUIRE_BROWSER=1 (set by .ci/run), which turns
+a missing browser into a failure.
 """
 
 import os
@@ -11,9 +13,11 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from annotate.app import launch
 from annotate.labeling import LabelSettings
+from annotate.models import Ranking
 from annotate.store import RankingStore
 from tests.test_label_server import PASSWORD, free_port
 
@@ -37,8 +41,8 @@ if not Path(CHROMIUM).exists():
 
 
 @pytest.fixture
-def app_url(tmp_path):
-    store = RankingStore(str(tmp_path / "prefs.db"))
+def app_url(store_url):
+    store = RankingStore(store_url)
     prompt_id = store.add_prompt(
         "p0", [{"role": "user", "content": "<b>bold?</b><script>window.hacked=1</script> I feel alone."}]
     )
@@ -96,6 +100,12 @@ def test_login_rank_with_tie_and_flag_then_stored(app_url):
         page.locator("#submit").scroll_into_view_if_needed()
         assert page.evaluate("window.scrollY") > 0, "the submit button is below the fold at 1280x800"
         page.click("#submit")
+        # Two equal ranks: the page asks before storing, naming the replies by their letters.
+        tied = " and ".join(sorted("ABC"[i] for i in range(3) if i != best))
+        expect(page.locator("#tie-text")).to_contain_text(f"Replies {tied} share rank 2", timeout=30000)
+        assert store.rankings() == [], "a tie was stored before it was confirmed"
+        page.screenshot(path=str(ARTIFACTS / "ranking-tie-question.png"))
+        page.click("#confirm-tie")
         expect(page.locator("#conversation textarea")).to_have_value("Client: Work has been piling up.", timeout=30000)
         expect(page.get_by_text("Saved. The next item is below.")).to_be_visible()
         expect(page.locator("#whoami")).to_be_in_viewport()  # scrolled back to the top, to the next item
@@ -124,6 +134,8 @@ def test_rank_with_the_keyboard_then_admin_sees_progress(app_url):
         expect(page.locator(f"#unsafe-{letters.index(unsafe)} input")).to_be_checked()
         expect(page.locator(f"#rank-{letters.index(unsafe)} input")).to_have_value("2")
         page.keyboard.press("Enter")
+        expect(page.locator("#tie-text")).to_contain_text("share rank 2", timeout=30000)
+        page.keyboard.press("Enter")  # yes, a tie
         page.wait_for_selector("text=Nothing left to rank", timeout=30000)
         expect(page.locator("#whoami")).to_contain_text("Logged in as dana")
         expect(page.get_by_role("tab", name="Admin")).to_have_count(0)  # an annotator sees no Admin tab
@@ -145,6 +157,81 @@ def test_rank_with_the_keyboard_then_admin_sees_progress(app_url):
     by_text = {c.text: ranking["entries"][c.id] for c in store.candidates(1)}
     assert by_text[BEST].rank == 1 and by_text["Cheer up."].rank == by_text["Just get over it."].rank == 2
     assert by_text["Just get over it."].unsafe and not by_text["Cheer up."].unsafe
+
+
+def test_an_incomplete_form_shows_each_problem_once_under_its_reply_and_keeps_what_was_entered(app_url):
+    """An incomplete submit covered the page with about 30 red "Error" boxes saying "missing for reply 1, 2, 3"
+    while the replies are labelled A-C, and reloading to recover lost what was entered (issue #12)."""
+    from playwright.sync_api import sync_playwright
+
+    store, url = app_url
+    with sync_playwright() as p:
+        browser, page = open_logged_in(p, url, "dana")
+        page.set_viewport_size({"width": 1280, "height": 800})
+        expect(page.locator("#reply-2 textarea")).not_to_have_value("", timeout=30000)
+        choose(page, "rank-0", "1")
+        page.check("#unsafe-1 input")
+        page.fill("#rationale textarea", "half done")
+        page.click("#submit")
+        for slot in (1, 2):
+            expect(page.locator(f"#error-{slot}")).to_have_text("Needs a rank.", timeout=30000)
+        expect(page.locator("#error-0")).to_be_hidden()
+        assert page.get_by_text("Needs a rank").count() == 2, "each problem is shown once, under its reply"
+        expect(page.get_by_text("Error", exact=True)).to_have_count(0)
+        expect(page.locator("#form-error")).to_have_text("Not saved: see the marks under reply B, C.")
+        expect(page.locator(".toast-body")).to_have_count(0)  # no toast over the replies
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "ranking-incomplete.png"))
+        # Nothing entered is lost, and nothing is stored.
+        expect(page.locator("#rank-0 input")).to_have_value("1")
+        expect(page.locator("#unsafe-1 input")).to_be_checked()
+        expect(page.locator("#rationale textarea")).to_have_value("half done")
+        assert store.rankings() == []
+
+        choose(page, "rank-1", "2")
+        choose(page, "rank-2", "3")
+        page.click("#submit")
+        page.wait_for_selector("text=Nothing left to rank", timeout=30000)
+        expect(page.locator(".reply-error:visible")).to_have_count(0)
+        browser.close()
+    [ranking] = store.rankings()
+    assert sum(e.unsafe for e in ranking["entries"].values()) == 1
+    with store.session() as session:
+        assert session.scalars(select(Ranking.rationale)).all() == ["half done"]
+
+
+@pytest.mark.parametrize("width,height", [(1280, 800), (1920, 1080)])
+def test_the_client_message_stays_in_view_beside_the_replies(app_url, width, height):
+    """At 1280x900 the client message and four replies could not be seen together, and reply text could not
+    be selected (issue #12). The replies sit side by side; the conversation stays in view while scrolling."""
+    from playwright.sync_api import sync_playwright
+
+    store, url = app_url
+    store.add_candidates(1, ["What would help most right now?"], source="m2")  # four replies
+    with sync_playwright() as p:
+        browser, page = open_logged_in(p, url, "dana")
+        page.set_viewport_size({"width": width, "height": height})
+        expect(page.locator("#reply-3 textarea")).not_to_have_value("", timeout=30000)
+        page.evaluate("document.activeElement.blur()")
+        for element in ("#conversation textarea", *(f"#reply-{i} textarea" for i in range(4))):
+            expect(page.locator(element)).to_be_in_viewport()
+        first, second = (page.locator(f"#reply-{i}").bounding_box() for i in (0, 1))
+        assert first["y"] == second["y"] and second["x"] > first["x"] + first["width"], "side by side"
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"ranking-{width}x{height}.png"))
+
+        page.locator("#submit").scroll_into_view_if_needed()
+        expect(page.locator("#conversation textarea")).to_be_in_viewport()  # still beside the form
+
+        reply = page.locator("#reply-1 textarea")  # read-only, yet its text can be selected with the mouse
+        box = reply.bounding_box()
+        page.mouse.move(box["x"] + 8, box["y"] + 14)
+        page.mouse.down()
+        page.mouse.move(box["x"] + box["width"] - 8, box["y"] + 14)
+        page.mouse.up()
+        selected = page.evaluate("window.getSelection().toString()")
+        assert len(selected) > 5 and selected in reply.input_value(), selected
+        browser.close()
 
 
 def browser_storage(page) -> str:

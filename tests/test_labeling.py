@@ -5,7 +5,7 @@ import hashlib
 import pytest
 
 from annotate import labeling
-from annotate.labeling import LabelSettings, LoginGuard, admin_summary, load_item, skip, submit
+from annotate.labeling import LabelSettings, LoginGuard, admin_summary, check_form, load_item, skip, submit
 from annotate.redact import redact
 from annotate.store import RankingError, RankingStore
 
@@ -65,6 +65,21 @@ def test_incomplete_ranking_is_refused_and_nothing_is_stored(store):
     with pytest.raises(ValueError, match="missing for reply B"):
         submit(store, SETTINGS, "ann", view.assignment_id, [1, None, 2], [False] * 3, NO_RATINGS)
     assert store.rankings() == []
+
+
+def test_the_form_check_names_each_problem_under_its_reply_and_finds_ties():
+    """What the page shows next to each reply, and the tie it asks about before storing (issue #12)."""
+    ratings = {"empathy": ["5", "9", None, None], "safety": [None] * 4}
+    check = check_form([11, 12, 13, 14], ["1", None, "3", "3"], [False, "false", False, True], ratings)
+    assert check.problems == {
+        1: ["needs a rank", "'unsafe' must be true or false", "the empathy rating must be a whole number from 1 to 5"]
+    }
+    assert set(check.judgements) == {11, 13, 14} and not check.ok
+    assert check.summary().startswith("give every reply a rank (missing for reply B); reply B: 'unsafe'")
+    assert check.ties() == ["replies C and D share rank 3"]
+    complete = check_form([11, 12, 13], [2, 2, 2], [False] * 3, {})
+    assert complete.ok and complete.ties() == ["replies A, B and C share rank 2"]
+    assert check_form([11, 12], [2, 1], [False, False], {}).ties() == []
 
 
 def test_annotators_cannot_touch_each_others_items_or_the_admin_page(store):
