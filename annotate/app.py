@@ -261,31 +261,29 @@ def build_app(store: RankingStore, settings: LabelSettings):
             ratings_by_name = {name: [v[2 + j] for v in per_slot] for j, name in enumerate(RATINGS)}
             return [v[0] for v in per_slot], [v[1] for v in per_slot], ratings_by_name
 
-        def on_check(assignment_id, n, rationale_text, *form_values):
-            """The Submit button's first step, for the page: each problem shown once, under its reply, and
-            equal ranks asked about. Stores nothing and changes no input, so nothing entered is lost."""
+        def on_page_submit(request: gr.Request, assignment_id, n, rationale_text, *form_values):
+            """The page's Submit button: a form with a problem or an unconfirmed tie is not stored; each problem
+            is shown once, under its reply, or the tie is asked about, and no input changes (nothing entered is
+            lost). A complete form is stored as by the API's submit. One round trip either way."""
             ranks, unsafe_flags, ratings_by_name = split_form(form_values)
             check = check_form(list(range(n or 0)), ranks, unsafe_flags, ratings_by_name)
+            general = "no item to submit" if assignment_id is None else rationale_problem(rationale_text)
+            if not check.ok:  # said beside the Submit button, where the eyes are, rather than in a toast over a reply
+                marked = ", ".join(reply_letter(slot) for slot in sorted(check.problems))
+                general = "; ".join(filter(None, [f"not saved: see the marks under reply {marked}", general]))
+            ties = check.ties() if not general else []
+            if not general and not ties:
+                return on_submit(request, assignment_id, rationale_text, *form_values)
             shown = [
                 gr.update(value=sentence("; ".join(check.problems[i])), visible=True)
                 if i in check.problems
                 else gr.update(value="", visible=False)
                 for i in range(k)
             ]
-            general = "no item to submit" if assignment_id is None else rationale_problem(rationale_text)
-            if not check.ok:  # said beside the Submit button, where the eyes are, rather than in a toast over a reply
-                marked = ", ".join(reply_letter(slot) for slot in sorted(check.problems))
-                general = "; ".join(filter(None, [f"not saved: see the marks under reply {marked}", general]))
             shown.append(gr.update(value=sentence(general) if general else "", visible=bool(general)))
-            ties = check.ties() if not general else []
-            ready = check.ok and not general and not ties
             question = f"**Is that a tie?** {sentence('; '.join(ties))}" if ties else ""
-            return [ready, *shown, gr.update(visible=bool(ties)), question]
-
-        def on_submit_when_checked(ready, request: gr.Request, assignment_id, rationale_text, *form_values):
-            if not ready:
-                return [gr.skip()] * len(outputs)  # the check showed why; the form stays as it is
-            return on_submit(request, assignment_id, rationale_text, *form_values)
+            unchanged = [gr.skip()] * (len(outputs) - len(shown) - 2)
+            return [*unchanged, *shown, gr.update(visible=bool(ties)), question]
 
         def on_submit(request: gr.Request, assignment_id, rationale_text, *form_values):
             if assignment_id is None:
@@ -343,15 +341,15 @@ def build_app(store: RankingStore, settings: LabelSettings):
 
         app.load(on_load, outputs=outputs, api_name="load_item")
         app.load(on_identity, outputs=[whoami, admin_tab], api_name=False)
-        # The page checks first and stores only a complete form with no unconfirmed tie. The API's "submit"
-        # (the tie question's Yes) stores what it is given, ties included, and refuses a bad form with a 400.
-        ready = gr.State(False)
+        # The page's Submit stores only a complete form with no unconfirmed tie. The API's "submit" (the tie
+        # question's Yes) stores what it is given, ties included, and refuses a bad form with a 400.
         submit_button.click(
-            on_check,
+            on_page_submit,
             inputs=[assignment, reply_count, rationale, *form],
-            outputs=[ready, *errors, tie_box, tie_text],
-            api_name=False,
-        ).then(on_submit_when_checked, inputs=[ready, assignment, rationale, *form], outputs=outputs, api_name=False)
+            outputs=outputs,
+            api_name="submit_from_page",  # named for bench/label_latency.py, which speaks the page's protocol
+            api_visibility="private",
+        )
         confirm_tie.click(on_submit, inputs=[assignment, rationale, *form], outputs=outputs, api_name="submit")
         # The question is about the ranks as they were: "No", or any change to a rank, takes it away.
         gr.on(

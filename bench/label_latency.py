@@ -2,9 +2,13 @@
 
 `align label` serves a SQLite store in its own process; N simulated annotators (one thread
 each, speaking the page's own protocol over HTTP keep-alive) log in and rank as fast as the
-server answers: no think time, so this is the app at saturation. Each timed call is
-the app's `submit` endpoint, which stores the ranking and returns the next item. The first
-calls of each annotator are a warm-up and not counted.
+server answers: no think time, so this is the app at saturation. Each timed call is one click's
+answer: Submit (the page's `submit_from_page`: stores the ranking and returns the next item, or,
+when two replies share a rank, asks "Is that a tie?"), then Yes to that question (`submit`,
+which stores it). Random ranks of 4 replies tie more often than not, so most rankings take both
+clicks. Pages before issue #12's tie question had `submit` alone; the script then sends just
+that, so older commits are measured the same way. The first calls of each annotator are a
+warm-up and not counted.
 
     python bench/label_latency.py [--annotators 25] [--rankings-each 24]
 
@@ -75,6 +79,23 @@ class BrowserLikeSession:
         self.endpoints = {d.get("api_name"): d["id"] for d in self.http.get("/config").json()["dependencies"]}
         self.session = uuid.uuid4().hex
 
+    def submit(self, values: list, latencies: list[float] | None) -> None:
+        """What the page sends when the annotator clicks Submit (and Yes, when it asks about a tie); each
+        click's answer time goes into ``latencies``. The item id lives in the server's session."""
+        if "submit_from_page" not in self.endpoints:  # a page from before the form check: one endpoint
+            self.timed(latencies, "submit", [None, *values])
+            return
+        answer = self.timed(latencies, "submit_from_page", [None, None, *values])
+        if answer[-1]:  # the page asks "Is that a tie?"; the annotator answers yes
+            self.timed(latencies, "submit", [None, *values])
+
+    def timed(self, latencies: list[float] | None, api_name: str, data: list) -> list:
+        began = time.perf_counter()
+        answer = self.call(api_name, data)
+        if latencies is not None:
+            latencies.append(time.perf_counter() - began)
+        return answer
+
     def call(self, api_name: str, data: list) -> list:
         join = {"data": data, "fn_index": self.endpoints[api_name], "session_hash": self.session}
         self.http.post(
@@ -99,10 +120,7 @@ def annotate(
     start.wait()
     for i in range(rankings + WARMUP):
         time.sleep(rng.uniform(0.5, 1.5) * think_s)  # reading and ranking the replies
-        began = time.perf_counter()
-        session.call("submit", [None, *form(rng)])  # the item id lives in the server-side session state
-        if i >= WARMUP:
-            latencies.append(time.perf_counter() - began)
+        session.submit(form(rng), latencies if i >= WARMUP else None)
 
 
 def free_port() -> int:
