@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -210,10 +211,14 @@ def main() -> None:
     print(f"\nthroughput ratio (ours / plain TRL): {ratio:.2f}x   target >= 1.5x")
     print(f"(ours includes {ours['ref_precompute_s']:.1f}s of reference precompute)")
     print(f"last-step loss difference: {final_gap:.4f}")
+    from align.runs import git_commit
+
     out_dir = ROOT / "bench" / "results"
     out_dir.mkdir(parents=True, exist_ok=True)
     summary = {
         "machine": machine(),
+        "commit": git_commit(),  # with -dirty when the tree had local changes
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "settings": {**SHARED, "steps": args.steps},
         "results": results,
         "throughput_ratio": ratio,

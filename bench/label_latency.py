@@ -1,28 +1,28 @@
-"""Benchmark: latency of "submit a ranking and load the next item" in the ranking app.
+"""Benchmark: how long the ranking app takes to answer an annotator's click on Submit.
 
 `align label` serves a SQLite store in its own process; N simulated annotators (one thread
-each, speaking the page's own protocol over HTTP keep-alive) log in and rank as fast as the
-server answers: no think time, so this is the app at saturation. Each timed call is one click's
-answer: Submit (the page's `submit_from_page`: stores the ranking and returns the next item, or,
-when two replies share a rank, asks "Is that a tie?"), then Yes to that question (`submit`,
-which stores it). Random ranks of 4 replies tie more often than not, so most rankings take both
-clicks. Pages before issue #12's tie question had `submit` alone; the script then sends just
-that, so older commits are measured the same way. The first calls of each annotator are a
-warm-up and not counted.
+each, speaking the page's own protocol over HTTP keep-alive) log in and rank, in two phases:
+"paced" (about THINK seconds per item, a fast human) and "saturated" (no pause at all).
 
-    python bench/label_latency.py [--annotators 25] [--rankings-each 24]
+Each timed call is one click's answer. Submit (the page's `submit_from_page`) stores the
+ranking and returns the next item, or, when two replies share a rank, asks "Is that a tie?";
+Yes (`submit`) then stores it, after a short pause to read the question. One ranking in five
+has a tie (TIE_SHARE). Pages from before issue #12's tie question had only `submit`; the
+script then sends just that, so older commits are measured the same way. The first calls of
+each annotator are a warm-up and not counted.
+
+    python bench/label_latency.py [--annotators 25] [--rankings-each 20]
 
 Target from the preference-collection issue: p95 under 150 ms with 25 concurrent annotators
-on a 2-core machine. Prints a table and writes bench/results/label_latency.json. A benchmark,
-not a test: the numbers depend on the machine (client threads share its cores with the server).
+on a 2-core machine. Prints a table and writes bench/results/label_latency.json (machine,
+commit, date). A benchmark, not a test: the numbers depend on the machine (client threads
+share its cores with the server).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import random
 import statistics
 import subprocess
@@ -31,6 +31,7 @@ import tempfile
 import threading
 import time
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 PASSWORD = "benchmark password"
 SLOTS, REPLIES, WARMUP = 6, 4, 3
+TIE_SHARE = 0.2  # rankings with two replies tied; random ranks would tie in 9 of 10
 
 
 def start_server(db: str, port: int) -> subprocess.Popen:
@@ -57,10 +59,15 @@ def start_server(db: str, port: int) -> subprocess.Popen:
 
 
 def form(rng: random.Random) -> list:
-    """rationale, then per slot: rank, unsafe, empathy, safety, helpfulness."""
+    """rationale, then per slot: rank, unsafe, empathy, safety, helpfulness. The replies in a random order;
+    in TIE_SHARE of the rankings two neighbours share a rank (the page asks about it before storing)."""
+    ranks = rng.sample(range(1, REPLIES + 1), REPLIES)
+    if rng.random() < TIE_SHARE:
+        tied = rng.randrange(1, REPLIES)  # ranks tied and tied + 1 become one
+        ranks = [r - 1 if r > tied else r for r in ranks]
     values: list = [""]
     for slot in range(SLOTS):
-        values += [str(rng.randint(1, REPLIES)), False, "", "", ""] if slot < REPLIES else [None, False, "", "", ""]
+        values += [str(ranks[slot]), False, "", "", ""] if slot < REPLIES else [None, False, "", "", ""]
     return values
 
 
@@ -79,14 +86,15 @@ class BrowserLikeSession:
         self.endpoints = {d.get("api_name"): d["id"] for d in self.http.get("/config").json()["dependencies"]}
         self.session = uuid.uuid4().hex
 
-    def submit(self, values: list, latencies: list[float] | None) -> None:
+    def submit(self, values: list, latencies: list[float] | None, rng: random.Random, think_s: float) -> None:
         """What the page sends when the annotator clicks Submit (and Yes, when it asks about a tie); each
         click's answer time goes into ``latencies``. The item id lives in the server's session."""
         if "submit_from_page" not in self.endpoints:  # a page from before the form check: one endpoint
             self.timed(latencies, "submit", [None, *values])
             return
         answer = self.timed(latencies, "submit_from_page", [None, None, *values])
-        if answer[-1]:  # the page asks "Is that a tie?"; the annotator answers yes
+        if answer[-1]:  # the page asks "Is that a tie?"; the annotator reads it and answers yes
+            time.sleep(rng.uniform(0.1, 0.3) * think_s)
             self.timed(latencies, "submit", [None, *values])
 
     def timed(self, latencies: list[float] | None, api_name: str, data: list) -> list:
@@ -120,7 +128,7 @@ def annotate(
     start.wait()
     for i in range(rankings + WARMUP):
         time.sleep(rng.uniform(0.5, 1.5) * think_s)  # reading and ranking the replies
-        session.submit(form(rng), latencies if i >= WARMUP else None)
+        session.submit(form(rng), latencies if i >= WARMUP else None, rng, think_s)
 
 
 def free_port() -> int:
@@ -191,12 +199,18 @@ def main() -> None:
             server.kill()
         stored = len(store.rankings())
 
+    from align.runs import git_commit
+    from bench.dpo_throughput import machine
+
     summary = {
+        "machine": machine(),
+        "commit": git_commit(),  # with -dirty when the tree had local changes
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "tie_share": TIE_SHARE,
         "annotators": args.annotators,
         "store": "sqlite",
         "rankings_stored": stored,
         "target_p95_ms": 150,
-        "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores",
         **results,
     }
     print(f"submit + next item, {args.annotators} concurrent annotators, SQLite")

@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -157,6 +158,9 @@ def main() -> None:
         )
         results[variant] = json.loads(next(line[7:] for line in out.stdout.splitlines() if line.startswith("RESULT ")))
 
+    from align.runs import git_commit
+    from bench.dpo_throughput import machine
+
     ours, plain = results["ours"], results["plain"]
     ratio = ours["tokens_per_s"] / plain["tokens_per_s"]
     final_gap = abs(ours["losses"][-1] - plain["losses"][-1])
@@ -171,6 +175,9 @@ def main() -> None:
     out_dir = ROOT / "bench" / "results"
     out_dir.mkdir(parents=True, exist_ok=True)
     summary = {
+        "machine": machine(),
+        "commit": git_commit(),  # with -dirty when the tree had local changes
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "settings": {**SHARED, "steps": args.steps, "examples": args.examples},
         "results": results,
         "throughput_ratio": ratio,
