@@ -87,6 +87,9 @@ PAGE_CSS = """
 #reply-grid > * { min-width: 0 !important; }
 .reply-error, .reply-error *, .form-error, .form-error * { color: var(--error-text-color, #b91c1c) !important; }
 .reply-error { padding: 4px 12px; font-weight: 600; }
+/* An error box with no error takes no room. (Emptying it beats hiding it: each visibility update costs the
+   server about half a millisecond a call, and the submit answers with dozens of outputs.) */
+.reply-error:not(:has(p)), .form-error:not(:has(p)) { display: none !important; }
 """
 
 
@@ -109,8 +112,12 @@ def build_app(store: RankingStore, settings: LabelSettings):
     def user_of(request: gr.Request) -> str | None:
         return getattr(request, "username", None)
 
-    def render(view: ItemView) -> list[Any]:
+    def render(view: ItemView, replies_before: int | None = None) -> list[Any]:
+        """The page's outputs for ``view``. When the item before had as many replies (the usual case), the
+        reply slots and the rank choices stay as they are: each property update costs the server about half
+        a millisecond a call, a plain value far less (bench/label_latency.py)."""
         n = len(view.replies)
+        same_layout = n == replies_before
         out: list[Any] = [
             view.assignment_id,
             n,
@@ -120,14 +127,14 @@ def build_app(store: RankingStore, settings: LabelSettings):
         ]
         for i in range(k):
             out += [
-                gr.update(visible=i < n),
+                gr.skip() if same_layout else gr.update(visible=i < n),
                 view.replies[i] if i < n else "",
-                gr.update(value=None, choices=[str(r) for r in range(1, n + 1)]),
+                None if same_layout else gr.update(value=None, choices=[str(r) for r in range(1, n + 1)]),
                 False,
                 *[""] * len(RATINGS),
             ]
         out += ["", ""]  # rationale and the shortcut history start empty
-        out += [gr.update(value="", visible=False)] * (k + 1)  # no errors shown...
+        out += [""] * (k + 1)  # no errors shown...
         out += [gr.update(visible=False), ""]  # ...and no tie question
         return out
 
@@ -136,9 +143,9 @@ def build_app(store: RankingStore, settings: LabelSettings):
         # The title tells the HTTP layer which status a plain API call gets (annotate/http_security.py).
         return gr.Error(message, print_exception=False, title=title)
 
-    def guarded(action):
+    def guarded(action, replies_before: int | None = None):
         try:
-            return render(action())
+            return render(action(), replies_before)
         except PermissionError as exc:
             raise refuse(f"Not allowed: {exc}", NOT_ALLOWED) from None
         except (RankingError, ValueError) as exc:
@@ -182,9 +189,7 @@ def build_app(store: RankingStore, settings: LabelSettings):
                                     elem_id=f"reply-{i}",
                                 )
                                 # The error about this reply, right under it, in the page's letters.
-                                reply_errors.append(
-                                    gr.Markdown(visible=False, elem_id=f"error-{i}", elem_classes="reply-error")
-                                )
+                                reply_errors.append(gr.Markdown(elem_id=f"error-{i}", elem_classes="reply-error"))
                                 with gr.Row():
                                     # allow_custom_value: Gradio's own choice check would quote a bad value in its
                                     # error and on stderr; labeling.check_form checks every value instead.
@@ -210,7 +215,7 @@ def build_app(store: RankingStore, settings: LabelSettings):
                             slots.append((group, reply, rank, unsafe, ratings))
                             widgets += [group, reply, rank, unsafe, *ratings]
                     rationale = gr.Textbox(label="Why this order? (optional)", elem_id="rationale")
-                    form_error = gr.Markdown(visible=False, elem_id="form-error", elem_classes="form-error")
+                    form_error = gr.Markdown(elem_id="form-error", elem_classes="form-error")
                     hotkey = gr.Textbox(elem_id="hotkey", container=False)  # hidden channel for keyboard shortcuts
                     # Equal ranks are easy to give by mistake (a rank left at its first choice): ask first.
                     with gr.Group(visible=False, elem_id="tie-question") as tie_box:
@@ -273,19 +278,14 @@ def build_app(store: RankingStore, settings: LabelSettings):
                 general = "; ".join(filter(None, [f"not saved: see the marks under reply {marked}", general]))
             ties = check.ties() if not general else []
             if not general and not ties:
-                return on_submit(request, assignment_id, rationale_text, *form_values)
-            shown = [
-                gr.update(value=sentence("; ".join(check.problems[i])), visible=True)
-                if i in check.problems
-                else gr.update(value="", visible=False)
-                for i in range(k)
-            ]
-            shown.append(gr.update(value=sentence(general) if general else "", visible=bool(general)))
+                return on_submit(request, assignment_id, n, rationale_text, *form_values)
+            shown = [sentence("; ".join(check.problems[i])) if i in check.problems else "" for i in range(k)]
+            shown.append(sentence(general) if general else "")
             question = f"**Is that a tie?** {sentence('; '.join(ties))}" if ties else ""
             unchanged = [gr.skip()] * (len(outputs) - len(shown) - 2)
             return [*unchanged, *shown, gr.update(visible=bool(ties)), question]
 
-        def on_submit(request: gr.Request, assignment_id, rationale_text, *form_values):
+        def on_submit(request: gr.Request, assignment_id, replies_before, rationale_text, *form_values):
             if assignment_id is None:
                 raise refuse("No item to submit.")
             ranks, unsafe_flags, ratings_by_name = split_form(form_values)
@@ -299,7 +299,8 @@ def build_app(store: RankingStore, settings: LabelSettings):
                     unsafe_flags,
                     ratings_by_name,
                     rationale_text,
-                )
+                ),
+                replies_before,
             )
             gr.Info("Saved. The next item is below.")
             return after
@@ -350,7 +351,9 @@ def build_app(store: RankingStore, settings: LabelSettings):
             api_name="submit_from_page",  # named for bench/label_latency.py, which speaks the page's protocol
             api_visibility="private",
         )
-        confirm_tie.click(on_submit, inputs=[assignment, rationale, *form], outputs=outputs, api_name="submit")
+        confirm_tie.click(
+            on_submit, inputs=[assignment, reply_count, rationale, *form], outputs=outputs, api_name="submit"
+        )
         # The question is about the ranks as they were: "No", or any change to a rank, takes it away.
         gr.on(
             [cancel_tie.click, *(rank.change for _, _, rank, _, _ in slots)],

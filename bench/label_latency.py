@@ -95,7 +95,7 @@ class BrowserLikeSession:
         answer = self.timed(latencies, "submit_from_page", [None, None, *values])
         if answer[-1]:  # the page asks "Is that a tie?"; the annotator reads it and answers yes
             time.sleep(rng.uniform(0.1, 0.3) * think_s)
-            self.timed(latencies, "submit", [None, *values])
+            self.timed(latencies, "submit", [None, None, *values])
 
     def timed(self, latencies: list[float] | None, api_name: str, data: list) -> list:
         began = time.perf_counter()

@@ -26,7 +26,8 @@ def machine_note(result: dict) -> str:
     if not isinstance(machine, dict):
         return str(machine or "")
     cores = machine.get("cores") or machine.get("cpus")
-    parts = (machine.get("cpu") or machine.get("processor"), f"{cores} cores", machine.get("note"))
+    when = " ".join(filter(None, [(result.get("commit") or "")[:7], (result.get("date") or "")[:10]]))
+    parts = (machine.get("cpu") or machine.get("processor"), f"{cores} cores", machine.get("note"), when)
     return ", ".join(str(part) for part in parts if part)
 
 
@@ -75,7 +76,7 @@ def latency_row() -> list[str]:
         f"saturated: p95 {result['saturated']['p95_ms']:.0f} ms, {result['saturated']['rankings_per_s']} rankings/s",
         "",
         f"p95 <= {target} ms ({'met' if paced['p95_ms'] <= target else 'not met'})",
-        f"{result['machine']}, {result['store']} store",
+        f"{machine_note(result)}, {result['store']} store",
     ]
 
 

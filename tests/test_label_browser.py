@@ -77,7 +77,9 @@ def test_login_rank_with_tie_and_flag_then_stored(app_url):
 
     store, url = app_url
     second = store.add_prompt("p1", [{"role": "user", "content": "Work has been piling up."}])
-    store.add_candidates(second, ["What feels heaviest?", "Work less.", "Everyone is busy."], source="m")
+    store.add_candidates(second, ["What feels heaviest?", "Work less."], source="m")  # fewer replies: a new layout
+    third = store.add_prompt("p2", [{"role": "user", "content": "I can't switch off at night."}])
+    store.add_candidates(third, ["What keeps going round?", "Try to relax."], source="m")  # as many: the same layout
     with sync_playwright() as p:
         browser, page = open_logged_in(p, url, "dana")
         page.wait_for_selector("#reply-2 textarea", timeout=30000)
@@ -109,9 +111,20 @@ def test_login_rank_with_tie_and_flag_then_stored(app_url):
         expect(page.locator("#conversation textarea")).to_have_value("Client: Work has been piling up.", timeout=30000)
         expect(page.get_by_text("Saved. The next item is below.")).to_be_visible()
         expect(page.locator("#whoami")).to_be_in_viewport()  # scrolled back to the top, to the next item
+        expect(page.locator("#slot-2")).to_be_hidden()
+        choose(page, "rank-0", "1")
+        choose(page, "rank-1", "2")
+        page.click("#submit")
+        expect(page.locator("#conversation textarea")).to_have_value("Client: I can't switch off at night.")
+        expect(page.locator("#rank-0 input")).to_have_value("")  # a fresh form for the next item...
+        expect(page.locator("#slot-2")).to_be_hidden()  # ...with its two replies
+        page.click("#rank-0 input")
+        expect(page.locator("#rank-0").get_by_role("option")).to_have_count(2)  # ranks 1 and 2
+        expect(page.locator("#rank-0").get_by_role("option", name="2", exact=True)).to_be_visible()
         browser.close()
 
-    [ranking] = store.rankings()
+    ranking, second_ranking = store.rankings()
+    assert sorted(e.rank for e in second_ranking["entries"].values()) == [1, 2]
     by_text = {c.text: ranking["entries"][c.id] for c in store.candidates(1)}
     assert by_text["That sounds lonely. What has that been like?"].rank == 1
     assert by_text["Cheer up."].rank == by_text["Just get over it."].rank == 2
