@@ -4,6 +4,7 @@ Text is shown in plain text boxes, so a message containing HTML or script shows 
 """
 
 import logging
+import os
 from typing import Any
 
 from align.markdown import markdown_literal
@@ -87,9 +88,11 @@ PAGE_CSS = """
 #reply-grid > * { min-width: 0 !important; }
 .reply-error, .reply-error *, .form-error, .form-error * { color: var(--error-text-color, #b91c1c) !important; }
 .reply-error { padding: 4px 12px; font-weight: 600; }
-/* An error box with no error takes no room. (Emptying it beats hiding it: each visibility update costs the
-   server about half a millisecond a call, and the submit answers with dozens of outputs.) */
+/* An error box with no error takes no room, and the tie question shows only while it has a question. Emptying
+   a box beats hiding it: Gradio answers any property update, even gr.skip(), by building a new component for
+   the session (about 0.4 ms each), where a plain value costs almost nothing (bench/label_latency.py). */
 .reply-error:not(:has(p)), .form-error:not(:has(p)) { display: none !important; }
+#tie-question:not(:has(#tie-text p)) { display: none !important; }
 """
 
 
@@ -135,7 +138,7 @@ def build_app(store: RankingStore, settings: LabelSettings):
             ]
         out += ["", ""]  # rationale and the shortcut history start empty
         out += [""] * (k + 1)  # no errors shown...
-        out += [gr.update(visible=False), ""]  # ...and no tie question
+        out.append("")  # ...and no tie question
         return out
 
     def refuse(message: str, title: str = REFUSED) -> gr.Error:
@@ -218,7 +221,7 @@ def build_app(store: RankingStore, settings: LabelSettings):
                     form_error = gr.Markdown(elem_id="form-error", elem_classes="form-error")
                     hotkey = gr.Textbox(elem_id="hotkey", container=False)  # hidden channel for keyboard shortcuts
                     # Equal ranks are easy to give by mistake (a rank left at its first choice): ask first.
-                    with gr.Group(visible=False, elem_id="tie-question") as tie_box:
+                    with gr.Group(elem_id="tie-question"):  # shown while #tie-text holds a question (PAGE_CSS)
                         tie_text = gr.Markdown(elem_id="tie-text")
                         with gr.Row():
                             confirm_tie = gr.Button("Yes, they tie: submit", variant="primary", elem_id="confirm-tie")
@@ -244,7 +247,6 @@ def build_app(store: RankingStore, settings: LabelSettings):
             rationale,
             hotkey,
             *errors,
-            tie_box,
             tie_text,
         ]
 
@@ -282,8 +284,8 @@ def build_app(store: RankingStore, settings: LabelSettings):
             shown = [sentence("; ".join(check.problems[i])) if i in check.problems else "" for i in range(k)]
             shown.append(sentence(general) if general else "")
             question = f"**Is that a tie?** {sentence('; '.join(ties))}" if ties else ""
-            unchanged = [gr.skip()] * (len(outputs) - len(shown) - 2)
-            return [*unchanged, *shown, gr.update(visible=bool(ties)), question]
+            unchanged = [gr.skip()] * (len(outputs) - len(shown) - 1)
+            return [*unchanged, *shown, question]
 
         def on_submit(request: gr.Request, assignment_id, replies_before, rationale_text, *form_values):
             if assignment_id is None:
@@ -340,34 +342,38 @@ def build_app(store: RankingStore, settings: LabelSettings):
             shown_name = f"Logged in as **{markdown_literal(annotator.username)}**"
             return shown_name, gr.update(visible=annotator.role == "admin")
 
-        app.load(on_load, outputs=outputs, api_name="load_item")
+        # The page's events answer with dozens of plain values (text, a rank, a flag) that Gradio's postprocessing
+        # would pass through unchanged, one thread hop each: 10 ms of a submit's server time, against 1 ms without
+        # (bench/label_latency.py). Property updates (a slot shown or hidden) are still applied.
+        plain = {"postprocess": False}
+        app.load(on_load, outputs=outputs, api_name="load_item", **plain)
         app.load(on_identity, outputs=[whoami, admin_tab], api_name=False)
         # The page's Submit stores only a complete form with no unconfirmed tie. The API's "submit" (the tie
         # question's Yes) stores what it is given, ties included, and refuses a bad form with a 400.
+        page_form = [assignment, reply_count, rationale, *form]
         submit_button.click(
             on_page_submit,
-            inputs=[assignment, reply_count, rationale, *form],
+            inputs=page_form,
             outputs=outputs,
             api_name="submit_from_page",  # named for bench/label_latency.py, which speaks the page's protocol
             api_visibility="private",
+            **plain,
         )
-        confirm_tie.click(
-            on_submit, inputs=[assignment, reply_count, rationale, *form], outputs=outputs, api_name="submit"
-        )
-        # The question is about the ranks as they were: "No", or any change to a rank, takes it away.
-        gr.on(
-            [cancel_tie.click, *(rank.change for _, _, rank, _, _ in slots)],
-            lambda: gr.update(visible=False),
-            outputs=tie_box,
-            api_name=False,
-            queue=False,
-        )
+        confirm_tie.click(on_submit, inputs=page_form, outputs=outputs, api_name="submit", **plain)
+        # The question is about the ranks as they were: "No", or any change to a rank, takes it away. In the
+        # browser alone: a round trip to the server for every rank picked would cost more than the submit.
+        gr.on([cancel_tie.click, *(rank.change for _, _, rank, _, _ in slots)], None, js="() => ''", outputs=tie_text)
         progress.change(None, js="() => window.scrollTo({top: 0, behavior: 'smooth'})")  # a new item: to its top
-        skip_button.click(on_skip, inputs=[assignment], outputs=outputs, api_name="skip")
+        skip_button.click(on_skip, inputs=[assignment], outputs=outputs, api_name="skip", **plain)
         refresh.click(on_admin, outputs=[agreement, people, done_plot, disagreement], api_name="admin")
         rank_and_flag = [w for _, _, rank, unsafe, _ in slots for w in (rank, unsafe)]
         hotkey.change(
-            on_hotkey, inputs=[hotkey, reply_count], outputs=rank_and_flag, api_name=False, trigger_mode="always_last"
+            on_hotkey,
+            inputs=[hotkey, reply_count],
+            outputs=rank_and_flag,
+            api_name=False,
+            trigger_mode="always_last",
+            **plain,
         )
     return app
 
@@ -379,6 +385,12 @@ def launch(store: RankingStore, settings: LabelSettings, host: str, port: int, b
     from annotate.http_security import SecureHeadersNoUploads
 
     app = build_app(store, settings)
+    # Gradio's queue keeps a record of the last 10,000 events and rebuilds a pandas summary of all of them
+    # after every event, for a monitoring page this app does not serve: a cost that grows with the server's
+    # uptime (about a tenth of the server's time per ranking in bench/label_latency.py). One record, never
+    # summarised. The queue reads these when it is made, just below.
+    os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "1")
+    os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", str(10**9))
     app.queue(default_concurrency_limit=8)
     guard = LoginGuard(store, settings.max_failed_logins, settings.lockout_seconds)
     app.launch(

@@ -134,10 +134,10 @@ def current_annotator(store: RankingStore, username: str | None) -> Annotator:
     """The logged-in, active account; anything else is refused."""
     if not username:
         raise PermissionError("not logged in")
-    for annotator in store.annotators():
-        if annotator.username == username and annotator.active:
-            return annotator
-    raise PermissionError("this account is disabled or does not exist")
+    annotator = store.annotator(username)
+    if annotator is None or not annotator.active:
+        raise PermissionError("this account is disabled or does not exist")
+    return annotator
 
 
 def progress_text(store: RankingStore, annotator_id: int) -> str:

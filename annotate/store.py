@@ -397,6 +397,11 @@ class RankingStore:
         with self.session() as session:
             return list(session.scalars(select(Annotator).order_by(Annotator.username)))
 
+    def annotator(self, username: str) -> Annotator | None:
+        """One account by name (every request of the ranking app looks its user up: one row, not all)."""
+        with self.session() as session:
+            return session.scalar(select(Annotator).where(Annotator.username == username))
+
     def audit_log(self) -> list[AuditEvent]:
         with self.session() as session:
             return list(session.scalars(select(AuditEvent).order_by(AuditEvent.id)))

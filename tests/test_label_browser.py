@@ -89,6 +89,7 @@ def test_login_rank_with_tie_and_flag_then_stored(app_url):
         assert page.evaluate("window.hacked") is None  # ...never run
 
         replies = [page.input_value(f"#reply-{i} textarea") for i in range(3)]
+        expect(page.locator("#tie-question").first).to_be_hidden()  # no question asked yet
         best = replies.index("That sounds lonely. What has that been like?")
         unsafe = replies.index("Just get over it.")
         for i in range(3):
@@ -107,6 +108,20 @@ def test_login_rank_with_tie_and_flag_then_stored(app_url):
         expect(page.locator("#tie-text")).to_contain_text(f"Replies {tied} share rank 2", timeout=30000)
         assert store.rankings() == [], "a tie was stored before it was confirmed"
         page.screenshot(path=str(ARTIFACTS / "ranking-tie-question.png"))
+        page.click("#cancel-tie")  # "No": the question goes and the form stays as it was
+        expect(page.locator("#tie-question").first).to_be_hidden()
+        page.click("#submit")
+        expect(page.locator("#tie-question").first).to_be_visible(timeout=30000)
+        server_calls = []
+        page.on("request", lambda r: server_calls.append(r.url) if "/gradio_api/" in r.url else None)
+        other = next(i for i in range(3) if i != best)
+        choose(page, f"rank-{other}", "3")  # the question was about the ranks as they were: a change withdraws it
+        expect(page.locator("#tie-question").first).to_be_hidden()
+        assert server_calls == [], "picking a rank called the server"
+        choose(page, f"rank-{other}", "2")
+        page.click("#submit")
+        expect(page.locator("#tie-text")).to_contain_text(f"Replies {tied} share rank 2", timeout=30000)
+        assert store.rankings() == []
         page.click("#confirm-tie")
         expect(page.locator("#conversation textarea")).to_have_value("Client: Work has been piling up.", timeout=30000)
         expect(page.get_by_text("Saved. The next item is below.")).to_be_visible()
@@ -139,6 +154,7 @@ def test_rank_with_the_keyboard_then_admin_sees_progress(app_url):
         browser, page = open_logged_in(p, url, "dana")
         expect(page.locator("#reply-0 textarea")).not_to_have_value("", timeout=30000)
         replies = [page.input_value(f"#reply-{i} textarea") for i in range(3)]
+        expect(page.locator("#tie-question").first).to_be_hidden()  # no question asked yet
         letters = "abc"
         best, cheer, unsafe = (letters[replies.index(t)] for t in (BEST, "Cheer up.", "Just get over it."))
         page.evaluate("document.activeElement.blur()")  # nothing focused, as after reading the replies

@@ -172,3 +172,22 @@ def test_a_refused_plain_api_call_gets_403_or_400_not_500(server):
         assert forbidden.status_code == 403 and "admins only" in forbidden.json()["error"]
         bad = annotator.post("gradio_api/run/skip", json={"data": [None]})
         assert bad.status_code == 400 and "No item to skip" in bad.json()["error"]
+
+
+def test_the_queue_keeps_no_history_of_events(tmp_path):
+    """Gradio's queue would keep the last 10,000 events and summarise them all after every event, for a
+    monitoring page this app does not serve: a cost per submit that grows with the server's uptime."""
+    store = RankingStore(f"sqlite:///{tmp_path / 'prefs.db'}")
+    store.add_annotator("ann", PASSWORD)
+    for p in range(2):
+        store.add_candidates(store.add_prompt(f"p{p}", [{"role": "user", "content": f"message {p}"}]), ["a", "b"], "m")
+    port = free_port()
+    app = launch(store, LabelSettings(annotators_per_item=1), "127.0.0.1", port, block=False)
+    try:
+        ann = client(f"http://127.0.0.1:{port}/", "ann")
+        for _ in range(3):
+            ann.predict(api_name="/load_item")
+        assert len(app._queue.event_analytics) == 1
+        assert app._queue.cached_event_analytics_summary == {"functions": {}}, "the events were summarised"
+    finally:
+        app.close()

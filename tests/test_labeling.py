@@ -97,6 +97,8 @@ def test_annotators_cannot_touch_each_others_items_or_the_admin_page(store):
     store.set_active("ann", False)
     with pytest.raises(PermissionError, match="disabled"):
         load_item(store, SETTINGS, "ann")
+    with pytest.raises(PermissionError, match="does not exist"):
+        load_item(store, SETTINGS, "nobody")
 
 
 def login(guard, username, password, address):

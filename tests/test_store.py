@@ -73,6 +73,7 @@ def test_annotator_passwords_are_hashed_and_checked(store):
     assert store.authenticate("dana", "correct horse battery").role == "admin"
     assert store.authenticate("dana", "wrong password") is None
     assert store.authenticate("nobody", "correct horse battery") is None
+    assert store.annotator("dana").role == "admin" and store.annotator("nobody") is None
     store.set_active("dana", False)
     assert store.authenticate("dana", "correct horse battery") is None
     with pytest.raises(ValueError, match="already exists"):
