@@ -116,9 +116,10 @@ def build_app(store: RankingStore, settings: LabelSettings):
         return getattr(request, "username", None)
 
     def render(view: ItemView, replies_before: int | None = None) -> list[Any]:
-        """The page's outputs for ``view``. When the item before had as many replies (the usual case), the
-        reply slots and the rank choices stay as they are: each property update costs the server about half
-        a millisecond a call, a plain value far less (bench/label_latency.py)."""
+        """The page's outputs for ``view``. When the item before had as many replies (the usual case), the rank
+        choices stay as they are: a rank is then reset with a plain value, where new choices are a property
+        update, which costs the server a component built for the session (bench/label_latency.py). The slots'
+        visibility is always sent: a gr.skip() costs Gradio as much as an update."""
         n = len(view.replies)
         same_layout = n == replies_before
         out: list[Any] = [
@@ -130,7 +131,7 @@ def build_app(store: RankingStore, settings: LabelSettings):
         ]
         for i in range(k):
             out += [
-                gr.skip() if same_layout else gr.update(visible=i < n),
+                gr.update(visible=i < n),
                 view.replies[i] if i < n else "",
                 None if same_layout else gr.update(value=None, choices=[str(r) for r in range(1, n + 1)]),
                 False,
@@ -387,7 +388,7 @@ def launch(store: RankingStore, settings: LabelSettings, host: str, port: int, b
     app = build_app(store, settings)
     # Gradio's queue keeps a record of the last 10,000 events and rebuilds a pandas summary of all of them
     # after every event, for a monitoring page this app does not serve: a cost that grows with the server's
-    # uptime (about a tenth of the server's time per ranking in bench/label_latency.py). One record, never
+    # uptime (5% of the server's time per ranking after 2,000 events in bench/label_latency.py). One record, never
     # summarised. The queue reads these when it is made, just below.
     os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "1")
     os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", str(10**9))

@@ -400,7 +400,7 @@ class RankingStore:
     def annotator(self, username: str) -> Annotator | None:
         """One account by name (every request of the ranking app looks its user up: one row, not all)."""
         with self.session() as session:
-            return session.scalar(select(Annotator).where(Annotator.username == username))
+            return _account(session, username)
 
     def audit_log(self) -> list[AuditEvent]:
         with self.session() as session:

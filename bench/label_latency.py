@@ -170,14 +170,13 @@ def measure(url: str, users: list[str], rankings_each: int, think_s: float) -> d
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - began
-    every_click = percentiles([s for _, s in latencies])
-    storing = percentiles([s for did, s in latencies if did == "stored"])
+    storing = [s for did, s in latencies if did == "stored"]
     return {
         "think_time_s": think_s,
         "timed_calls": len(latencies),
-        **every_click,
-        "storing_clicks": len([1 for did, _ in latencies if did == "stored"]),
-        "storing": storing,
+        **percentiles([s for _, s in latencies]),
+        "storing_clicks": len(storing),
+        "storing": percentiles(storing),
         "rankings_per_s": round(len(users) * (rankings_each + WARMUP) / wall, 1),
     }
 
